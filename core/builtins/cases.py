@@ -1,0 +1,28 @@
+"""The case files bundled with issue-linkage (the top-level ``cases/`` folder), by id."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from linkage.plugins.hookspecs import hookimpl
+from linkage.registry import BundledCase
+
+
+def bundled_case_files() -> list[Path]:
+    """The bundled ``*.toml`` files, sorted by name."""
+    root = resources.files("linkage.bundled_cases")
+    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".toml"))
+
+
+@hookimpl
+def register_cases(register: Callable[[BundledCase], None]) -> None:
+    for path in bundled_case_files():
+        title = ""
+        try:
+            title = tomllib.loads(path.read_text(encoding="utf-8")).get("case", {}).get("title", "")
+        except (tomllib.TOMLDecodeError, OSError, AttributeError):
+            pass  # a broken bundled file is still listed; `linkage check` reports its errors
+        register(BundledCase(path.stem, path, title if isinstance(title, str) else ""))

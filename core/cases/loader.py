@@ -1,0 +1,629 @@
+"""Reading case files: TOML in, a validated :class:`~linkage.cases.case.Case` out, nothing executed.
+
+Every problem is reported as a :class:`~linkage.errors.CaseError` naming the file, the line, the
+key path, what was expected and what was found, with a "did you mean" where it helps. All problems
+found in a file are collected and raised together. Expressions (payoffs, parameter values, model
+arguments) go through the whitelist parser :func:`linkage.expr.parse_expression`; nothing is
+passed to ``eval`` or ``sympify``.
+
+The format is documented in ``docs/reference/case-files.md``. Version 1 accepts the minimal form
+(``[case]``, ``[strategy]``, ``[[domains]]`` with ``payoffs``, ``[linkage]``) and the full form
+(``[parameters]``, models, salience, ``[[hypotheses]]``, ``[[timeline]]``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import sympy
+
+from linkage.cases.case import (
+    OBSERVED_STATES,
+    Case,
+    DomainInfo,
+    Event,
+    Hypothesis,
+    ParameterValue,
+)
+from linkage.cases.locate import key_lines, line_of
+from linkage.errors import CaseError, CaseErrors, LinkageError
+from linkage.expr import ExpressionError, parse_expression, to_exact
+from linkage.model.game import Game
+from linkage.model.payoffs import PAYOFF_NAMES, Domain, StagePayoffs
+from linkage.model.structure import LinkageStructure, Rule
+
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 2_000_000
+
+TOP_KEYS = ("format", "case", "parameters", "strategy", "domains", "linkage", "hypotheses", "timeline")
+CASE_KEYS = ("id", "title", "players", "discount", "description", "sources", "format", "unit", "note")
+PARAM_KEYS = ("value", "low", "high", "unit", "source", "note")
+DOMAIN_KEYS = ("id", "title", "kind", "payoffs", "model", "roles", "params", "salience", "source", "note")
+LINKAGE_KEYS = ("mode", "protected", "rules", "name", "title", "source", "note", "id")
+RULE_KEYS = ("deviator", "domain", "punished")
+EVENT_KEYS = ("date", "title", "set", "observed", "source", "note")
+
+
+class _Reader:
+    """Collects errors with their locations while walking the parsed TOML."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.lines = key_lines(text)
+        self.errors: list[CaseError] = []
+
+    def error(self, path: str, message: str, *, expected: str | None = None, found: object = None,
+              hint: str | None = None) -> None:
+        self.errors.append(
+            CaseError(message, file=self.file, key_path=path, line=line_of(self.lines, path),
+                      expected=expected, found=found, hint=hint)
+        )
+
+    def table(self, value: Any, path: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.error(path, "wrong type", expected="a table", found=value)
+            return None
+        return value
+
+    def keys(self, table: Mapping[str, Any], allowed: tuple[str, ...], path: str) -> None:
+        for key in table:
+            if key not in allowed:
+                self.error(f"{path}.{key}" if path else key, "unknown key",
+                           expected="one of " + ", ".join(allowed), found=key, hint=_did_you_mean(key, allowed))
+
+    def string(self, table: Mapping[str, Any], key: str, path: str, *, required: bool = False,
+               default: str = "") -> str:
+        if key not in table:
+            if required:
+                self.error(path, f"missing key '{key}'", expected="a string")
+            return default
+        value = table[key]
+        if not isinstance(value, str):
+            self.error(f"{path}.{key}" if path else key, "wrong type", expected="a string", found=value)
+            return default
+        return value
+
+    def strings(self, value: Any, path: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(path, "wrong type", expected="an array of strings", found=value)
+            return []
+        return value
+
+    def expression(self, value: Any, path: str, names: Mapping[str, sympy.Expr]) -> sympy.Expr | None:
+        try:
+            if isinstance(value, str):
+                return parse_expression(value, names)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                self.error(path, "wrong type", expected="a number or an expression string", found=value)
+                return None
+            return to_exact(value)
+        except ExpressionError as exc:
+            hint = None
+            self.error(path, f"invalid expression: {exc.reason}", found=value, hint=hint)
+            return None
+
+
+def _did_you_mean(name: str, options: Any) -> str | None:
+    close = difflib.get_close_matches(str(name), [str(o) for o in options], n=1)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def load_case(path: str | Path, *, host: Any = None) -> Case:
+    """Load and validate a case file. Raises :class:`~linkage.errors.CaseError(s)` on any problem."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CaseError("file too large", file=str(p), expected=f"at most {MAX_FILE_BYTES} bytes",
+                            found=f"{size} bytes")
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise CaseError("no such case file", file=str(p)) from None
+    except IsADirectoryError:
+        raise CaseError("is a directory, not a case file", file=str(p)) from None
+    except OSError as exc:
+        raise CaseError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CaseError(f"not UTF-8 text (byte {exc.start})", file=str(p)) from None
+    return load_case_text(text, file=str(p), host=host)
+
+
+def load_case_text(text: str, *, file: str = "<case>", host: Any = None) -> Case:
+    """Load a case from TOML text (``file`` names it in errors)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        line = None
+        if "(at line " in message:
+            try:
+                line = int(message.rsplit("(at line ", 1)[1].split(",")[0])
+            except ValueError:
+                line = None
+        raise CaseError(f"not valid TOML: {message}", file=file, line=line) from None
+    except RecursionError:
+        raise CaseError("not valid TOML: nested too deeply", file=file) from None
+    reader = _Reader(file, text)
+    case = _build(data, reader, host)
+    if reader.errors:
+        if len(reader.errors) == 1:
+            raise reader.errors[0]
+        raise CaseErrors(reader.errors)
+    assert case is not None
+    return case
+
+
+def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
+    r.keys(data, TOP_KEYS, "")
+    version = data.get("format", data.get("case", {}).get("format", FORMAT_VERSION) if isinstance(data.get("case"), dict) else FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        r.error("format", "unsupported case-file format", expected=str(FORMAT_VERSION), found=version)
+        return None
+    case_table = r.table(data.get("case", None), "case") if "case" in data else None
+    if case_table is None:
+        if "case" not in data:
+            r.error("case", "missing table [case]", expected="a [case] table with id, players and discount")
+        return None
+    r.keys(case_table, CASE_KEYS, "case")
+    case_id = r.string(case_table, "id", "case", required=True)
+    players = r.strings(case_table.get("players", []), "case.players") if "players" in case_table else []
+    if "players" not in case_table:
+        r.error("case", "missing key 'players'", expected="an array of at least two player names")
+    elif len(players) < 2 or len(set(players)) != len(players):
+        r.error("case.players", "wrong players", expected="at least two distinct names", found=players)
+
+    params = _parameters(data.get("parameters", {}), r)
+    names = {name: p.symbol for name, p in params.items()}
+
+    discount = _discount(case_table, players, names, r)
+    strategy = _strategy(data.get("strategy", {"kind": "grim"}), r, host)
+    domains, infos = _domains(data.get("domains"), players, names, r, host)
+    domain_ids = [d.id for d in domains]
+    hypotheses = _hypotheses(data, players, domain_ids, r)
+    timeline = _timeline(data.get("timeline", []), params, domain_ids, r)
+    if r.errors:
+        return None
+    try:
+        game = Game(players, domains, discount, strategy, hypotheses[0].structure, id=case_id)
+    except LinkageError as exc:
+        r.error("case", str(exc))
+        return None
+    sources = case_table.get("sources", [])
+    return Case(
+        id=case_id,
+        players=tuple(players),
+        game=game,
+        title=r.string(case_table, "title", "case", default=case_id),
+        path=r.file,
+        description=r.string(case_table, "description", "case"),
+        sources=tuple(r.strings(sources, "case.sources")),
+        parameters=params,
+        hypotheses=hypotheses,
+        timeline=timeline,
+        domains=infos,
+    )
+
+
+def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
+    table = r.table(value, "parameters")
+    if not table:
+        return {}
+    out: dict[str, ParameterValue] = {}
+    pending = dict(table)
+    # Values may refer to parameters defined earlier in the file.
+    for name, spec in pending.items():
+        path = f"parameters.{name}"
+        if not name.isidentifier() or name.startswith("_") or name in ("delta",):
+            r.error(path, "invalid parameter name", expected="a letter followed by letters, digits or _ (not 'delta')", found=name)
+            continue
+        known = {n: p.value for n, p in out.items()}
+        if isinstance(spec, dict):
+            r.keys(spec, PARAM_KEYS, path)
+            if "value" not in spec:
+                r.error(path, "missing key 'value'", expected="a number or an expression")
+                continue
+            value = r.expression(spec["value"], f"{path}.value", known)
+            low = r.expression(spec["low"], f"{path}.low", known) if "low" in spec else None
+            high = r.expression(spec["high"], f"{path}.high", known) if "high" in spec else None
+            if value is None:
+                continue
+            if low is not None and high is not None and low.is_number and high.is_number and low > high:
+                r.error(f"{path}.low", "low is above high", expected=f"low <= high = {high}", found=spec["low"])
+            elif (low is not None and value.is_number and low.is_number and value < low) or (
+                high is not None and value.is_number and high.is_number and value > high
+            ):
+                r.error(f"{path}.value", "value outside its range", expected=f"between low and high", found=spec["value"])
+            out[name] = ParameterValue(
+                name, value, low, high,
+                unit=r.string(spec, "unit", path), source=r.string(spec, "source", path),
+                note=r.string(spec, "note", path),
+            )
+        else:
+            value = r.expression(spec, path, known)
+            if value is not None:
+                out[name] = ParameterValue(name, value)
+    return out
+
+
+def _discount(table: Mapping[str, Any], players: list[str], names: Mapping[str, sympy.Expr], r: _Reader) -> Any:
+    if "discount" not in table:
+        r.error("case", "missing key 'discount'", expected="a number in [0, 1) or a table player -> number")
+        return None
+    value = table["discount"]
+
+    def one(v: Any, path: str) -> sympy.Expr | None:
+        e = r.expression(v, path, names)
+        if e is None:
+            return None
+        if e.free_symbols:
+            return e
+        if not (e >= 0 and e < 1):
+            r.error(path, "discount factor out of range", expected="a number in [0, 1)", found=v)
+            return None
+        return e
+
+    if isinstance(value, dict):
+        out = {}
+        for p, v in value.items():
+            if p not in players:
+                r.error(f"case.discount.{p}", "unknown player", expected="one of " + ", ".join(players), found=p,
+                        hint=_did_you_mean(p, players))
+                continue
+            out[p] = one(v, f"case.discount.{p}")
+        for p in players:
+            if p not in value:
+                r.error("case.discount", f"no discount factor for player '{p}'", expected="one entry per player")
+        return out
+    return one(value, "case.discount")
+
+
+def _strategy(value: Any, r: _Reader, host: Any) -> Any:
+    from linkage.plugins.manager import get_host
+
+    table = r.table(value, "strategy")
+    if table is None:
+        return None
+    kind = table.get("kind", "grim")
+    if not isinstance(kind, str):
+        r.error("strategy.kind", "wrong type", expected="a string", found=kind)
+        return None
+    host = host or get_host()
+    known = host.registry.ids("strategies")
+    if kind not in known:
+        r.error("strategy.kind", "unknown strategy", expected="one of " + ", ".join(known), found=kind,
+                hint=_did_you_mean(kind, known))
+        return None
+    stype = host.registry.get("strategies", kind)
+    options = {k: v for k, v in table.items() if k != "kind"}
+    for key in options:
+        if key not in stype.options:
+            r.error(f"strategy.{key}", "unknown key",
+                    expected=("one of " + ", ".join(["kind", *stype.options])), found=key,
+                    hint=_did_you_mean(key, stype.options))
+    try:
+        return stype.build(options)
+    except LinkageError as exc:
+        r.error("strategy", str(exc))
+        return None
+
+
+def _payoffs(value: Any, path: str, names: Mapping[str, sympy.Expr], r: _Reader) -> StagePayoffs | None:
+    table = r.table(value, path)
+    if table is None:
+        return None
+    r.keys(table, PAYOFF_NAMES, path)
+    vals: dict[str, sympy.Expr] = {}
+    for key in ("C", "D", "N"):
+        if key not in table:
+            r.error(path, f"missing payoff '{key}'", expected="C, D and N (P and DP for stick-and-carrot)")
+    for key in PAYOFF_NAMES:
+        if key in table:
+            e = r.expression(table[key], f"{path}.{key}", names)
+            if e is not None:
+                vals[key] = e
+    if not all(k in vals for k in ("C", "D", "N")):
+        return None
+    try:
+        return StagePayoffs(**vals)
+    except LinkageError as exc:
+        r.error(path, str(exc))
+        return None
+
+
+def _domains(value: Any, players: list[str], names: Mapping[str, sympy.Expr], r: _Reader,
+             host: Any) -> tuple[list[Domain], dict[str, DomainInfo]]:
+    if value is None:
+        r.error("domains", "no domains", expected="at least one [[domains]] table")
+        return [], {}
+    if not isinstance(value, list):
+        r.error("domains", "wrong type", expected="an array of tables ([[domains]])", found=value)
+        return [], {}
+    domains: list[Domain] = []
+    infos: dict[str, DomainInfo] = {}
+    seen: set[str] = set()
+    for i, spec in enumerate(value):
+        path = f"domains[{i}]"
+        table = r.table(spec, path)
+        if table is None:
+            continue
+        r.keys(table, DOMAIN_KEYS, path)
+        did = r.string(table, "id", path, required=True)
+        if not did:
+            continue
+        if did in seen:
+            r.error(f"{path}.id", "duplicate domain id", expected="a unique id", found=did)
+            continue
+        seen.add(did)
+        kind = r.string(table, "kind", path, default="cardinal")
+        if kind not in ("cardinal", "ordinal"):
+            r.error(f"{path}.kind", "unknown domain kind", expected="'cardinal' or 'ordinal'", found=kind)
+            kind = "cardinal"
+        if ("payoffs" in table) == ("model" in table):
+            r.error(path, "give either 'payoffs' or 'model'",
+                    expected="exactly one of payoffs (reduced form) or model (a plugin's domain model)")
+            continue
+        payoffs: dict[str, StagePayoffs] = {}
+        if "payoffs" in table:
+            ptable = r.table(table["payoffs"], f"{path}.payoffs")
+            if ptable is None:
+                continue
+            for player in ptable:
+                if player not in players:
+                    r.error(f"{path}.payoffs.{player}", "unknown player",
+                            expected="one of " + ", ".join(players), found=player, hint=_did_you_mean(player, players))
+            for player in players:
+                if player not in ptable:
+                    r.error(f"{path}.payoffs", f"no payoffs for player '{player}'", expected="payoffs for every player")
+                    continue
+                sp = _payoffs(ptable[player], f"{path}.payoffs.{player}", names, r)
+                if sp is not None:
+                    payoffs[player] = sp
+        else:
+            payoffs = _model_payoffs(table, path, players, names, r, host) or {}
+        salience: dict[str, sympy.Expr] = {}
+        if "salience" in table:
+            stable = r.table(table["salience"], f"{path}.salience")
+            for player, w in (stable or {}).items():
+                if player not in players:
+                    r.error(f"{path}.salience.{player}", "unknown player", expected="one of " + ", ".join(players),
+                            found=player, hint=_did_you_mean(player, players))
+                    continue
+                e = r.expression(w, f"{path}.salience.{player}", names)
+                if e is not None:
+                    if e.is_number and e <= 0:
+                        r.error(f"{path}.salience.{player}", "salience must be positive", expected="a number > 0", found=w)
+                        continue
+                    salience[player] = e
+        if len(payoffs) != len(players):
+            continue
+        payoffs = {p: v.scaled(salience[p]) if p in salience else v for p, v in payoffs.items()}
+        try:
+            domains.append(Domain(did, payoffs, title=r.string(table, "title", path), kind=kind))
+        except (LinkageError, ValueError) as exc:
+            r.error(f"{path}.id", f"invalid domain: {exc}", found=did)
+            continue
+        infos[did] = DomainInfo(
+            did, title=r.string(table, "title", path), kind=kind,
+            model=table.get("model") if isinstance(table.get("model"), str) else None,
+            salience=salience, source=r.string(table, "source", path), note=r.string(table, "note", path),
+        )
+    return domains, infos
+
+
+def _model_payoffs(table: Mapping[str, Any], path: str, players: list[str], names: Mapping[str, sympy.Expr],
+                   r: _Reader, host: Any) -> dict[str, StagePayoffs] | None:
+    from linkage.plugins.manager import get_host
+
+    model_id = table["model"]
+    if not isinstance(model_id, str):
+        r.error(f"{path}.model", "wrong type", expected="a model id such as 'fisheries.access_for_payment'", found=model_id)
+        return None
+    host = host or get_host()
+    try:
+        model = host.lookup("domain_models", model_id)
+    except LinkageError as exc:
+        r.error(f"{path}.model", str(exc))
+        return None
+    roles = r.table(table.get("roles", {}), f"{path}.roles") or {}
+    mapping: dict[str, str] = {}
+    if not roles and len(players) == len(model.roles):
+        mapping = dict(zip(model.roles, players, strict=True))
+    for role, player in roles.items():
+        if role not in model.roles:
+            r.error(f"{path}.roles.{role}", "unknown role", expected="one of " + ", ".join(model.roles),
+                    found=role, hint=_did_you_mean(role, model.roles))
+        elif player not in players:
+            r.error(f"{path}.roles.{role}", "unknown player", expected="one of " + ", ".join(players), found=player,
+                    hint=_did_you_mean(player, players))
+        else:
+            mapping[role] = player
+    if sorted(mapping.values()) != sorted(players) or len(mapping) != len(model.roles):
+        r.error(f"{path}.roles", "roles do not map one-to-one onto the players",
+                expected=f"each of the roles {', '.join(model.roles)} assigned to a different player",
+                found=roles or None)
+        return None
+    args: dict[str, sympy.Expr] = {}
+    ptable = r.table(table.get("params", {}), f"{path}.params") or {}
+    for name, v in ptable.items():
+        if name not in model.names:
+            r.error(f"{path}.params.{name}", "unknown model parameter", expected="one of " + ", ".join(model.names),
+                    found=name, hint=_did_you_mean(name, model.names))
+            continue
+        e = r.expression(v, f"{path}.params.{name}", names)
+        if e is not None:
+            args[name] = e
+    try:
+        built = model.payoffs(args)
+    except LinkageError as exc:
+        r.error(f"{path}.params", str(exc))
+        return None
+    except Exception as exc:  # a bug in the plugin's build function: name the model
+        r.error(f"{path}.model", f"model {model_id!r} failed to build payoffs: {type(exc).__name__}: {exc}")
+        return None
+    return {mapping[role]: p for role, p in built.items()}
+
+
+def _structure(table: Mapping[str, Any], path: str, players: list[str], domain_ids: list[str],
+               r: _Reader, default_name: str) -> LinkageStructure | None:
+    mode = table.get("mode", "full")
+    if mode == "none":
+        mode = "separate"
+    if mode not in ("separate", "full", "rules"):
+        r.error(f"{path}.mode", "unknown linkage mode", expected="'full', 'rules', 'separate' or 'none'", found=mode,
+                hint=_did_you_mean(mode, ("full", "rules", "separate", "none")))
+        return None
+    protected = r.strings(table.get("protected", []), f"{path}.protected")
+    for name in protected:
+        if name not in domain_ids:
+            r.error(f"{path}.protected", "unknown domain", expected="one of " + ", ".join(domain_ids), found=name,
+                    hint=_did_you_mean(name, domain_ids))
+    rules: list[Rule] = []
+    raw_rules = table.get("rules", [])
+    if raw_rules and mode != "rules":
+        r.error(f"{path}.rules", "rules need mode = 'rules'", expected="mode = 'rules'", found=mode)
+    if not isinstance(raw_rules, list):
+        r.error(f"{path}.rules", "wrong type", expected="an array of tables", found=raw_rules)
+        raw_rules = []
+    for j, rule in enumerate(raw_rules):
+        rpath = f"{path}.rules[{j}]"
+        rt = r.table(rule, rpath)
+        if rt is None:
+            continue
+        r.keys(rt, RULE_KEYS, rpath)
+        deviator = r.string(rt, "deviator", rpath, required=True)
+        domain = r.string(rt, "domain", rpath, required=True)
+        punished = r.strings(rt.get("punished", []), f"{rpath}.punished")
+        if deviator and deviator != "*" and deviator not in players:
+            r.error(f"{rpath}.deviator", "unknown player", expected="one of " + ", ".join(players) + " or '*'",
+                    found=deviator, hint=_did_you_mean(deviator, players))
+        for name in [domain, *punished]:
+            if name and name not in domain_ids:
+                r.error(rpath, "unknown domain", expected="one of " + ", ".join(domain_ids), found=name,
+                        hint=_did_you_mean(name, domain_ids))
+        clash = set(punished) & set(protected) - {domain}
+        if clash:
+            r.error(f"{rpath}.punished", "a rule punishes a protected domain",
+                    expected="no protected domain among the punished", found=sorted(clash))
+        rules.append(Rule(deviator, domain, punished))
+    if r.errors:
+        return None
+    return LinkageStructure(mode, rules=rules if mode == "rules" else (), protected=protected,
+                            name=str(table.get("id", table.get("name", default_name))),
+                            source=str(table.get("source", "")))
+
+
+def _hypotheses(data: Mapping[str, Any], players: list[str], domain_ids: list[str], r: _Reader) -> tuple[Hypothesis, ...]:
+    out: list[Hypothesis] = []
+    if "linkage" in data:
+        table = r.table(data["linkage"], "linkage")
+        if table is not None:
+            r.keys(table, LINKAGE_KEYS, "linkage")
+            s = _structure(table, "linkage", players, domain_ids, r, "linkage")
+            if s is not None:
+                out.append(Hypothesis(s.name, s, title=str(table.get("title", "")), source=s.source))
+    raw = data.get("hypotheses", [])
+    if not isinstance(raw, list):
+        r.error("hypotheses", "wrong type", expected="an array of tables ([[hypotheses]])", found=raw)
+        raw = []
+    seen = {h.id for h in out}
+    for i, spec in enumerate(raw):
+        path = f"hypotheses[{i}]"
+        table = r.table(spec, path)
+        if table is None:
+            continue
+        r.keys(table, (*LINKAGE_KEYS,), path)
+        hid = r.string(table, "id", path, required=True)
+        if hid in seen:
+            r.error(f"{path}.id", "duplicate hypothesis id", expected="a unique id", found=hid)
+            continue
+        seen.add(hid)
+        s = _structure(table, path, players, domain_ids, r, hid)
+        if s is not None:
+            out.append(Hypothesis(hid, s, title=r.string(table, "title", path), source=r.string(table, "source", path),
+                                  note=r.string(table, "note", path)))
+    if not out:
+        out.append(Hypothesis("full", LinkageStructure("full", name="full"), title="full linkage (default)"))
+    return tuple(out)
+
+
+def _date(value: Any, path: str, r: _Reader) -> str | None:
+    if isinstance(value, _dt.date | _dt.datetime):
+        return value.isoformat()[:10]
+    if isinstance(value, str):
+        for fmt, n in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+            try:
+                _dt.datetime.strptime(value, fmt)
+                if len(value) == n:
+                    return value
+            except ValueError:
+                continue
+    r.error(path, "invalid date", expected="a TOML date (2022-06-07) or 'YYYY-MM' / 'YYYY'", found=value)
+    return None
+
+
+def _timeline(value: Any, params: Mapping[str, ParameterValue], domain_ids: list[str], r: _Reader) -> tuple[Event, ...]:
+    if not isinstance(value, list):
+        r.error("timeline", "wrong type", expected="an array of tables ([[timeline]])", found=value)
+        return ()
+    names = {n: p.symbol for n, p in params.items()}
+    events: list[Event] = []
+    for i, spec in enumerate(value):
+        path = f"timeline[{i}]"
+        table = r.table(spec, path)
+        if table is None:
+            continue
+        r.keys(table, EVENT_KEYS, path)
+        date = _date(table.get("date"), f"{path}.date", r) if "date" in table else None
+        if "date" not in table:
+            r.error(path, "missing key 'date'", expected="a date")
+        changes: dict[str, sympy.Expr] = {}
+        for name, v in (r.table(table.get("set", {}), f"{path}.set") or {}).items():
+            if name not in params:
+                r.error(f"{path}.set.{name}", "unknown parameter", expected="a parameter defined in [parameters]",
+                        found=name, hint=_did_you_mean(name, params))
+                continue
+            e = r.expression(v, f"{path}.set.{name}", names)
+            if e is not None:
+                changes[name] = e
+        observed: dict[str, str] = {}
+        for did, state in (r.table(table.get("observed", {}), f"{path}.observed") or {}).items():
+            if did not in domain_ids:
+                r.error(f"{path}.observed.{did}", "unknown domain", expected="one of " + ", ".join(domain_ids),
+                        found=did, hint=_did_you_mean(did, domain_ids))
+            elif state not in OBSERVED_STATES:
+                r.error(f"{path}.observed.{did}", "unknown state", expected="one of " + ", ".join(OBSERVED_STATES),
+                        found=state, hint=_did_you_mean(state, OBSERVED_STATES))
+            else:
+                observed[did] = state
+        if date is not None:
+            events.append(Event(date, r.string(table, "title", path, required=True), changes, observed,
+                                source=r.string(table, "source", path), note=r.string(table, "note", path)))
+    for a, b in zip(events, events[1:], strict=False):
+        if b.date < a.date:
+            r.error("timeline", "events out of order", expected="dates in increasing order", found=f"{b.date} after {a.date}")
+    return tuple(events)
+
+
+def resolve_case(name: str, *, host: Any = None) -> Path:
+    """A case file path: ``name`` itself if it exists, else a bundled case registered under that id."""
+    from linkage.plugins.manager import get_host
+
+    p = Path(name)
+    if p.exists() or name.endswith(".toml") or "/" in name:
+        return p
+    host = host or get_host()
+    if ("cases", name) in host.registry:
+        return host.registry.get("cases", name).path
+    known = host.registry.ids("cases")
+    raise CaseError("no such case file or bundled case", file=name,
+                    hint=_did_you_mean(name, known) or (f"bundled cases: {', '.join(known)}" if known else None))
+
+
+__all__ = ["FORMAT_VERSION", "load_case", "load_case_text", "resolve_case"]

@@ -1,0 +1,89 @@
+"""The ``linkage`` command line.
+
+User mistakes (a broken case file, an unknown model, a failed plugin that the command needs) end
+in one clear message on standard error and a non-zero exit status, never in a traceback.
+Subcommands register themselves in :data:`COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from linkage import __version__
+from linkage.errors import CaseErrors, LinkageError
+
+EXIT_USER_ERROR = 1
+
+Command = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {}
+
+
+def command(name: str, help: str) -> Callable[[Callable[[argparse.ArgumentParser], None]], Callable[[argparse.ArgumentParser], None]]:
+    """Decorate an ``add_arguments(parser)`` function whose parser sets ``func``."""
+
+    def wrap(add: Callable[[argparse.ArgumentParser], None]) -> Callable[[argparse.ArgumentParser], None]:
+        COMMANDS[name] = (help, add, lambda ns: ns.func(ns))
+        return add
+
+    return wrap
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from linkage.commands import load_commands
+
+    load_commands()
+    parser = argparse.ArgumentParser(
+        prog="linkage",
+        description="Exact enforcement conditions for issue linkage in repeated games.",
+    )
+    parser.add_argument("--version", action="version", version=f"linkage {__version__}")
+    plugins = parser.add_argument_group("plugins")
+    plugins.add_argument("--no-plugins", action="store_true", help="load no third-party plugins")
+    plugins.add_argument("--plugins", metavar="NAMES", help="load only these plugins (comma-separated)")
+    plugins.add_argument("--disable-plugins", metavar="NAMES", help="never load these plugins (comma-separated)")
+    plugins.add_argument("--trace-plugins", action="store_true", help="print every hook call to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (help_text, add, _) in COMMANDS.items():
+        add(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def _configure_plugins(ns: argparse.Namespace) -> None:
+    if ns.no_plugins:
+        os.environ["LINKAGE_LOAD_PLUGINS"] = ""
+    elif ns.plugins is not None:
+        os.environ["LINKAGE_LOAD_PLUGINS"] = ns.plugins
+    if ns.disable_plugins:
+        os.environ["LINKAGE_DISABLE_PLUGINS"] = ns.disable_plugins
+    if ns.trace_plugins:
+        os.environ["LINKAGE_TRACE_PLUGINS"] = "1"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    ns = parser.parse_args(argv)
+    if not ns.command:
+        parser.print_help()
+        return 0
+    _configure_plugins(ns)
+    try:
+        return int(ns.func(ns) or 0)
+    except CaseErrors as exc:
+        for error in exc.errors:
+            print(f"linkage: error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except LinkageError as exc:
+        print(f"linkage: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("linkage: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

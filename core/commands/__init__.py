@@ -1,0 +1,10 @@
+"""The subcommands of ``linkage``, one module each."""
+
+import importlib
+
+MODULES = ("analyze", "check", "plugins")
+
+
+def load_commands() -> None:
+    for name in MODULES:
+        importlib.import_module(f"linkage.commands.{name}")

@@ -1,0 +1,22 @@
+"""Helpers shared by subcommands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from linkage.cases.case import Case
+from linkage.cases.loader import load_case, resolve_case
+
+
+def load(name: str) -> Case:
+    """Load a case given as a path or a bundled case id."""
+    return load_case(resolve_case(name))
+
+
+def write(text: str, output: str | None) -> None:
+    """Write ``text`` to ``output`` (a path) or standard output."""
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)

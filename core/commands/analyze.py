@@ -1,0 +1,25 @@
+"""``linkage analyze CASE``: the enforcement conditions of one case."""
+
+from __future__ import annotations
+
+import argparse
+
+from linkage.cli import command
+from linkage.commands._common import load, write
+from linkage.plugins.manager import get_host
+from linkage.render.report import CaseReport
+
+
+def run(ns: argparse.Namespace) -> int:
+    fmt = get_host().lookup("output_formats", ns.format)
+    case = load(ns.case)
+    write(fmt.render(CaseReport(case)), ns.output)
+    return 0
+
+
+@command("analyze", "derive and judge the enforcement conditions of a case")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("case", help="a case file (TOML) or the id of a bundled case")
+    p.add_argument("--format", "-f", default="text", help="output format: text, json, markdown, latex, or a plugin's")
+    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p.set_defaults(func=run)

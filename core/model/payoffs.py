@@ -1,0 +1,170 @@
+r"""Stage payoffs of one player in one domain (issue area).
+
+Notation of the theory primer (§1): in domain :math:`k` player :math:`i` gets per period
+
+* ``C`` under mutual cooperation,
+* ``D`` from the best one-shot deviation while the other cooperates,
+* ``N`` at the stage Nash equilibrium used as punishment,
+* and, for stick-and-carrot punishments (Abreu), ``P`` in the stick period and ``DP`` from the best
+  deviation from the stick.
+
+Payoffs are *separable*: a player's stage payoff is the sum over domains. Values are sympy
+expressions: exact numbers (``Integer``, ``Rational``, radicals) or named symbols. A well-formed
+prisoner's dilemma has ``D >= C > N``, but the engine accepts the other cases on purpose: no
+temptation (``D <= C``), pure concessions (``C < N``) and ``C = N``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import sympy
+
+from linkage.errors import ModelError
+
+PAYOFF_NAMES = ("C", "D", "N", "P", "DP")
+
+
+def exact(value: Any) -> sympy.Expr:
+    """Turn a number or sympy object into an exact sympy expression.
+
+    Integers and :class:`fractions.Fraction` are kept exact; a float is read through its shortest
+    decimal representation (``0.1`` becomes ``1/10``), never through its binary value. Strings are
+    *not* accepted here: text from files goes through :func:`linkage.expr.parse_expression`.
+    """
+    if isinstance(value, bool):
+        raise ModelError(f"a payoff must be a number or sympy expression, not a boolean ({value})")
+    if isinstance(value, sympy.Basic):
+        if isinstance(value, sympy.Float):
+            return sympy.Rational(str(value))
+        if not isinstance(value, sympy.Expr):
+            raise ModelError(f"not an expression: {value!r}")
+        if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            raise ModelError(f"payoff is not finite: {value}")
+        return value
+    if isinstance(value, int):
+        return sympy.Integer(value)
+    if isinstance(value, Fraction):
+        return sympy.Rational(value.numerator, value.denominator)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ModelError(f"payoff is not finite: {value}")
+        return sympy.Rational(repr(value))
+    raise ModelError(f"a payoff must be a number or sympy expression, got {type(value).__name__}")
+
+
+def _optional_exact(value: Any) -> sympy.Expr | None:
+    return None if value is None else exact(value)
+
+
+def _real(instance: object, attribute: attrs.Attribute, value: sympy.Expr | None) -> None:
+    if value is not None and value.is_real is False:
+        raise ModelError(f"payoff {attribute.name} must be real, got {value}")
+
+
+@attrs.frozen
+class StagePayoffs:
+    """One player's per-period payoffs in one domain: ``C``, ``D``, ``N`` and optional ``P``, ``DP``.
+
+    >>> StagePayoffs(C=3, D=4, N=1).temptation
+    1
+    """
+
+    C: sympy.Expr = attrs.field(converter=exact, validator=_real)
+    D: sympy.Expr = attrs.field(converter=exact, validator=_real)
+    N: sympy.Expr = attrs.field(converter=exact, validator=_real)
+    P: sympy.Expr | None = attrs.field(default=None, converter=_optional_exact, validator=_real)
+    DP: sympy.Expr | None = attrs.field(default=None, converter=_optional_exact, validator=_real)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.P is None) != (self.DP is None):
+            raise ModelError("stick payoffs come in pairs: give both P and DP, or neither")
+
+    @property
+    def temptation(self) -> sympy.Expr:
+        """The one-shot gain from deviating, clamped at zero: ``(D - C)^+ = max(D - C, 0)``."""
+        return sympy.Max(self.D - self.C, 0)
+
+    @property
+    def stake(self) -> sympy.Expr:
+        """The per-period loss from punishment, ``C - N`` (negative for a pure concession)."""
+        return self.C - self.N
+
+    @property
+    def has_stick(self) -> bool:
+        return self.P is not None
+
+    @property
+    def free_symbols(self) -> set[sympy.Symbol]:
+        values = [v for v in (self.C, self.D, self.N, self.P, self.DP) if v is not None]
+        return set().union(*(v.free_symbols for v in values))
+
+    def subs(self, values: Mapping[sympy.Symbol, Any]) -> StagePayoffs:
+        """The payoffs with symbols replaced by ``values``."""
+
+        def sub(v: sympy.Expr | None) -> sympy.Expr | None:
+            return None if v is None else sympy.sympify(v).subs(values)
+
+        return StagePayoffs(
+            C=sub(self.C), D=sub(self.D), N=sub(self.N), P=sub(self.P), DP=sub(self.DP)
+        )
+
+    def scaled(self, weight: sympy.Expr) -> StagePayoffs:
+        """Payoffs in political utility: every value multiplied by a salience ``weight``."""
+
+        def mul(v: sympy.Expr | None) -> sympy.Expr | None:
+            return None if v is None else v * weight
+
+        return StagePayoffs(C=mul(self.C), D=mul(self.D), N=mul(self.N), P=mul(self.P), DP=mul(self.DP))
+
+    def as_dict(self) -> dict[str, sympy.Expr]:
+        return {k: getattr(self, k) for k in PAYOFF_NAMES if getattr(self, k) is not None}
+
+
+def _payoff_map(value: Mapping[str, StagePayoffs | Mapping[str, Any]]) -> Mapping[str, StagePayoffs]:
+    out = {}
+    for player, p in dict(value).items():
+        out[str(player)] = p if isinstance(p, StagePayoffs) else StagePayoffs(**p)
+    return _FrozenDict(out)
+
+
+class _FrozenDict(dict):  # type: ignore[type-arg]
+    """A read-only, hashable dict for frozen attrs fields."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items(), key=lambda kv: str(kv[0]))))
+
+    def _readonly(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("this mapping is read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly  # type: ignore[assignment]
+
+
+def frozen_dict(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """A read-only copy of ``value`` that can live in a frozen attrs class."""
+    return _FrozenDict(value)
+
+
+@attrs.frozen
+class Domain:
+    """An issue area: an id and each player's stage payoffs in it.
+
+    ``kind`` is ``"cardinal"`` (money or utility) or ``"ordinal"`` (ranks only, e.g. territory
+    talks; labelled as such in every report).
+    """
+
+    id: str = attrs.field(validator=attrs.validators.matches_re(r"^[A-Za-z_][A-Za-z0-9_\-]*$"))
+    payoffs: Mapping[str, StagePayoffs] = attrs.field(converter=_payoff_map)
+    title: str = ""
+    kind: str = attrs.field(default="cardinal", validator=attrs.validators.in_(("cardinal", "ordinal")))
+
+    @payoffs.validator
+    def _check(self, attribute: attrs.Attribute, value: Mapping[str, StagePayoffs]) -> None:
+        if not value:
+            raise ModelError(f"domain {self.id!r} has no payoffs")
+
+    def __getitem__(self, player: str) -> StagePayoffs:
+        return self.payoffs[player]

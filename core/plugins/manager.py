@@ -1,0 +1,263 @@
+"""Loading plugins: built-ins first, then every entry point of the ``linkage`` group, each in isolation.
+
+A plugin that fails to import, declares a later plugin API, implements a hook the spec does not
+know, raises in a hook, or registers something invalid is recorded as failed — with its
+distribution name, version and the first line of the error — and every other plugin still loads.
+A command fails only when it needs what the broken plugin would have provided.
+
+Escape hatches (environment variables; the CLI has matching flags):
+
+``LINKAGE_LOAD_PLUGINS``
+    Comma-separated entry-point or distribution names to load; empty loads none (built-ins stay).
+``LINKAGE_DISABLE_PLUGINS``
+    Comma-separated names never to load.
+``LINKAGE_TRACE_PLUGINS``
+    Any non-empty value prints every hook call and registration to standard error.
+
+Nothing here opens a network connection or sends telemetry.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import os
+import sys
+from collections.abc import Iterable
+from importlib.metadata import EntryPoint, entry_points
+from types import ModuleType
+from typing import Any
+
+import attrs
+import pluggy
+
+from linkage.errors import PluginError
+from linkage.plugins import hookspecs
+from linkage.registry import Registry
+
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "linkage.builtins.strategies",
+    "linkage.builtins.formats",
+    "linkage.builtins.reduced_form",
+    "linkage.builtins.cases",
+)
+"""The core's own plugins, registered through the same hooks as third-party ones."""
+
+HOOKS: dict[str, str] = {
+    "register_domain_models": "domain_models",
+    "register_strategies": "strategies",
+    "register_cases": "cases",
+    "register_output_formats": "output_formats",
+}
+
+
+@attrs.define
+class PluginRecord:
+    """One plugin as ``linkage plugins`` shows it."""
+
+    name: str
+    module: str
+    distribution: str | None = None
+    version: str | None = None
+    status: str = "ok"  # ok | error | disabled
+    builtin: bool = False
+    error: str | None = None
+    hooks: list[str] = attrs.field(factory=list)
+    contributes: dict[str, list[str]] = attrs.field(factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+    def describe(self) -> str:
+        who = self.distribution or self.module
+        ver = f" {self.version}" if self.version else ""
+        return f"plugin {self.name!r} ({who}{ver})"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def _names(value: str | None) -> set[str] | None:
+    if value is None:
+        return None
+    return {v.strip() for v in value.split(",") if v.strip()}
+
+
+class PluginHost:
+    """A plugin manager and the registry it fills.
+
+    ``autoload=False`` loads only the built-ins (and whatever is passed in ``plugins``), which is
+    what tests want; ``load``/``disable`` default to the environment variables above.
+    """
+
+    def __init__(
+        self,
+        *,
+        autoload: bool = True,
+        load: Iterable[str] | None = None,
+        disable: Iterable[str] | None = None,
+        trace: bool | None = None,
+        plugins: Iterable[tuple[str, object]] = (),
+    ) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.registry = Registry()
+        self.records: dict[str, PluginRecord] = {}
+        env = os.environ
+        self.load_only = set(load) if load is not None else _names(env.get("LINKAGE_LOAD_PLUGINS"))
+        self.disabled = set(disable) if disable is not None else (
+            _names(env.get("LINKAGE_DISABLE_PLUGINS")) or set()
+        )
+        self.trace = bool(env.get("LINKAGE_TRACE_PLUGINS")) if trace is None else trace
+        for module in DEFAULT_PLUGINS:
+            self._add(module.rsplit(".", 1)[-1], importlib.import_module(module), builtin=True)
+        if autoload:
+            for ep in sorted(entry_points(group=hookspecs.PROJECT), key=lambda e: e.name):
+                self._load_entry_point(ep)
+        for name, plugin in plugins:
+            self.register(plugin, name)
+
+    # -- loading ----------------------------------------------------------------------------
+    def _load_entry_point(self, ep: EntryPoint) -> None:
+        dist = getattr(ep, "dist", None)
+        record = PluginRecord(
+            name=ep.name,
+            module=ep.value,
+            distribution=dist.name if dist else None,
+            version=dist.version if dist else None,
+        )
+        names = {ep.name, record.distribution or ""}
+        if names & self.disabled or (self.load_only is not None and not names & self.load_only):
+            record.status = "disabled"
+            self.records[ep.name] = record
+            return
+        try:
+            plugin = ep.load()
+        except Exception as exc:
+            record.status, record.error = "error", _first_line(exc)
+            self.records[ep.name] = record
+            return
+        self._add(ep.name, plugin, record=record)
+
+    def register(self, plugin: object, name: str | None = None) -> PluginRecord:
+        """Register a plugin object (a module or any object with hookimpls) and call its hooks."""
+        name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        return self._add(name, plugin)
+
+    def unregister(self, name: str) -> None:
+        """Remove a plugin and everything it registered."""
+        plugin = self.pm.get_plugin(name)
+        if plugin is not None:
+            self.pm.unregister(plugin, name=name)
+        self.registry.remove_plugin(name)
+        self.records.pop(name, None)
+
+    def _add(
+        self, name: str, plugin: object, *, builtin: bool = False, record: PluginRecord | None = None
+    ) -> PluginRecord:
+        if name in self.records and self.records[name].status == "ok":
+            raise PluginError(f"a plugin named {name!r} is already registered")
+        record = record or PluginRecord(
+            name=name, module=getattr(plugin, "__name__", type(plugin).__name__), builtin=builtin
+        )
+        self.records[name] = record
+        try:
+            self._check_api(plugin)
+            self._check_hook_names(plugin)
+            self.pm.register(plugin, name=name)
+        except PluginError as exc:
+            record.status, record.error = "error", str(exc)
+            return record
+        self._call_hooks(name, plugin, record)
+        return record
+
+    def _check_api(self, plugin: object) -> None:
+        wanted = getattr(plugin, "LINKAGE_PLUGIN_API", hookspecs.PLUGIN_API_VERSION)
+        if not isinstance(wanted, int) or wanted > hookspecs.PLUGIN_API_VERSION:
+            raise PluginError(
+                f"built for linkage plugin API {wanted}; this linkage provides API "
+                f"{hookspecs.PLUGIN_API_VERSION} (upgrade issue-linkage)"
+            )
+
+    def _check_hook_names(self, plugin: object) -> None:
+        attr = hookspecs.PROJECT + "_impl"
+        for attr_name in dir(plugin):
+            obj = getattr(plugin, attr_name, None)
+            if callable(obj) and hasattr(obj, attr) and attr_name not in HOOKS:
+                close = difflib.get_close_matches(attr_name, list(HOOKS), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise PluginError(f"implements unknown hook {attr_name!r}{hint}")
+
+    def _call_hooks(self, name: str, plugin: object, record: PluginRecord) -> None:
+        for hook_name, kind in HOOKS.items():
+            impl = getattr(plugin, hook_name, None)
+            if impl is None or not hasattr(impl, hookspecs.PROJECT + "_impl"):
+                continue
+            record.hooks.append(hook_name)
+            if self.trace:
+                print(f"linkage: calling {hook_name} of plugin {name!r}", file=sys.stderr)
+
+            def register(item: Any, _kind: str = kind) -> None:
+                self.registry.add(_kind, item, name)
+                if self.trace:
+                    print(f"linkage:   {name!r} registered {_kind} {item.id!r}", file=sys.stderr)
+
+            try:
+                impl(register=register)
+            except Exception as exc:
+                record.status, record.error = "error", f"in {hook_name}: {_first_line(exc)}"
+                self.registry.remove_plugin(name)
+                self.pm.unregister(plugin, name=name)
+                return
+        record.contributes = self.registry.by_plugin(name)
+
+    # -- queries ----------------------------------------------------------------------------
+    @property
+    def failures(self) -> list[PluginRecord]:
+        return [r for r in self.records.values() if r.status == "error"]
+
+    def lookup(self, kind: str, key: str) -> Any:
+        """The contribution ``key`` of ``kind``, or a one-line :class:`PluginError` saying why not.
+
+        When a failed plugin is the likely provider (its name is the id's prefix), the error names
+        that plugin's distribution, version and error.
+        """
+        if (kind, key) in self.registry:
+            return self.registry.get(kind, key)
+        label = kind[:-1].replace("_", " ")
+        prefix = key.split(".", 1)[0]
+        for record in self.records.values():
+            if record.status in ("error", "disabled") and record.name == prefix:
+                why = record.error if record.status == "error" else "it is disabled"
+                raise PluginError(f"{label} {key!r} is unavailable: {record.describe()} failed to load: {why}"
+                                  if record.status == "error" else
+                                  f"{label} {key!r} is unavailable: {record.describe()} is disabled")
+        known = self.registry.ids(kind)
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        broken = f"; {len(self.failures)} plugin(s) failed to load (see 'linkage plugins')" if self.failures else ""
+        raise PluginError(f"unknown {label} {key!r}{hint} (known: {', '.join(known) or 'none'}){broken}")
+
+
+_HOST: PluginHost | None = None
+
+
+def get_host() -> PluginHost:
+    """The process-wide plugin host, built on first use."""
+    global _HOST
+    if _HOST is None:
+        _HOST = PluginHost()
+    return _HOST
+
+
+def set_host(host: PluginHost | None) -> PluginHost | None:
+    """Replace the process-wide host (``None`` rebuilds it on next use); returns the old one."""
+    global _HOST
+    old, _HOST = _HOST, host
+    return old
+
+
+def plugin_module(name: str) -> ModuleType:
+    return importlib.import_module(name)

@@ -1,0 +1,1 @@
+"""Rendering analyses: the report document and the built-in text, JSON, Markdown and LaTeX formats."""

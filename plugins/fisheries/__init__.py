@@ -1,0 +1,1 @@
+"""Placeholder: the fisheries domain pack (being written)."""

@@ -1,0 +1,1 @@
+"""Placeholder: the sakhalin2 domain pack (being written)."""
