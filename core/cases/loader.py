@@ -178,6 +178,8 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
         r.error("case", "missing key 'players'", expected="an array of at least two player names")
     elif len(players) < 2 or len(set(players)) != len(players):
         r.error("case.players", "wrong players", expected="at least two distinct names", found=players)
+    if r.errors:  # without valid players nothing below can be checked meaningfully
+        return None
 
     params = _parameters(data.get("parameters", {}), r)
     names = {name: p.symbol for name, p in params.items()}

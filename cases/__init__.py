@@ -1,0 +1,1 @@
+"""The bundled case files (TOML data, never executed). Installed as ``linkage.bundled_cases``."""
