@@ -2,7 +2,7 @@
 
 import importlib
 
-MODULES = ("analyze", "check", "plugins")
+MODULES = ("analyze", "check", "new_plugin", "plugins", "timeline")
 
 
 def load_commands() -> None:
