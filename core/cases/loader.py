@@ -173,12 +173,13 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
         return None
     r.keys(case_table, CASE_KEYS, "case")
     case_id = r.string(case_table, "id", "case", required=True)
+    before = len(r.errors)
     players = r.strings(case_table.get("players", []), "case.players") if "players" in case_table else []
     if "players" not in case_table:
         r.error("case", "missing key 'players'", expected="an array of at least two player names")
     elif len(players) < 2 or len(set(players)) != len(players):
         r.error("case.players", "wrong players", expected="at least two distinct names", found=players)
-    if r.errors:  # without valid players nothing below can be checked meaningfully
+    if len(r.errors) > before:  # without valid players nothing below can be checked meaningfully
         return None
 
     params = _parameters(data.get("parameters", {}), r)

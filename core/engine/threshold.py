@@ -69,7 +69,12 @@ def is_ge(x: sympy.Expr, y: sympy.Expr) -> bool:
 
 
 def _assume(expr: sympy.Expr, relation: str) -> sympy.Basic:
-    """The assumption ``expr <relation> 0``, recorded when sympy cannot decide its sign."""
+    """The assumption ``expr <relation> 0``, recorded when sympy cannot decide its sign.
+
+    ``max(x, 0) > 0`` is stated as ``x > 0``.
+    """
+    if relation == ">" and isinstance(expr, sympy.Max) and len(expr.args) == 2 and 0 in expr.args:
+        expr = next(a for a in expr.args if a != 0)
     return sympy.StrictGreaterThan(expr, 0) if relation == ">" else sympy.GreaterThan(expr, 0)
 
 
