@@ -34,6 +34,8 @@ Semantics and limits:
 * ``**``: a numeric exponent must satisfy ``|exponent| <= MAX_EXPONENT`` (this
   is checked on the computed value, so ``9**9**9`` is rejected); the exponent
   sub-expression may have at most 16 nodes; ``0 ** negative`` is rejected.
+* ``exp(arg)``: a numeric argument must satisfy ``|arg| <= 1000`` (otherwise
+  nested exponentials make numeric comparisons arbitrarily slow).
 * Any intermediate result containing a rational whose numerator or denominator
   has more than 200 digits is rejected ("number too large"); any result that
   is ``zoo``, ``nan``, ``oo`` or ``-oo`` is rejected ("division by zero" for
@@ -106,6 +108,7 @@ _FUNCTION_LIST: Final[str] = ", ".join(sorted(ALLOWED_FUNCTIONS))
 _MAX_RESULT_DIGITS: Final[int] = 200
 _RESULT_LIMIT: Final[int] = 10**_MAX_RESULT_DIGITS
 _MAX_EXPONENT_NODES: Final[int] = 16
+_MAX_EXP_ARGUMENT: Final[int] = 1000
 _MAX_DECIMAL_EXPONENT: Final[int] = _MAX_RESULT_DIGITS + MAX_DIGITS
 _SHOWN_TEXT: Final[int] = 60
 _SHOWN_DETAIL: Final[int] = 120
@@ -577,8 +580,19 @@ class _Builder:
             return self._power(node, left, right)
         if isinstance(node, ast.Call):
             assert isinstance(node.func, ast.Name)
+            name = node.func.id
             args = [self.build(arg) for arg in node.args]
-            return ALLOWED_FUNCTIONS[node.func.id](*args)
+            if name == "exp" and args[0].is_number:
+                # exp of a huge argument makes later numeric evaluation (comparisons in
+                # max/min, zero tests) arbitrarily slow, e.g. exp(exp(exp(15))).
+                too_big, shown = self._exceeds(node.args[0], args[0], _MAX_EXP_ARGUMENT, "argument")
+                if too_big:
+                    self.fail(
+                        node.args[0],
+                        f"exp() argument {shown} is too large "
+                        f"(|argument| must be at most {_MAX_EXP_ARGUMENT})",
+                    )
+            return ALLOWED_FUNCTIONS[name](*args)
         self.fail(node, f"{type(node).__name__} is not allowed")  # pragma: no cover
 
     def _name_value(self, node: ast.Name) -> sympy.Expr:
@@ -599,18 +613,8 @@ class _Builder:
 
     def _power(self, node: ast.BinOp, base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
         if exponent.is_number:
-            if isinstance(exponent, sympy.Rational):
-                too_big = abs(exponent) > MAX_EXPONENT
-                shown = str(exponent)
-            else:
-                magnitude = sympy.Abs(exponent).evalf(30)
-                if not (magnitude.is_Number and magnitude.is_finite):
-                    self.fail(node.right, "exponent cannot be evaluated")
-                too_big = bool(magnitude > MAX_EXPONENT)
-                shown = str(magnitude.evalf(6))
+            too_big, shown = self._exceeds(node.right, exponent, MAX_EXPONENT, "exponent")
             if too_big:
-                if len(shown) > 30:
-                    shown = shown[:27] + "..."
                 self.fail(
                     node.right,
                     f"exponent {shown} is too large (|exponent| must be at most {MAX_EXPONENT})",
@@ -618,6 +622,19 @@ class _Builder:
             if base.is_zero is True and exponent.is_extended_negative is True:
                 self.fail(node, "division by zero (zero raised to a negative power)")
         return base**exponent
+
+    def _exceeds(self, node: ast.AST, value: sympy.Expr, limit: int, what: str) -> tuple[bool, str]:
+        """Whether the numeric ``value`` has ``|value| > limit``; also a short display."""
+        if isinstance(value, sympy.Rational):
+            too_big, shown = bool(abs(value) > limit), str(value)
+        else:
+            magnitude = sympy.Abs(value.evalf(30))
+            if not (magnitude.is_Number and magnitude.is_finite):
+                self.fail(node, f"{what} cannot be evaluated numerically")
+            too_big, shown = bool(magnitude > limit), str(magnitude.evalf(6))
+        if len(shown) > 30:
+            shown = shown[:27] + "..."
+        return too_big, shown
 
     def _check_result(self, node: ast.expr, value: sympy.Expr) -> None:
         if not isinstance(value, sympy.Expr):

@@ -26,6 +26,9 @@ and use the fixtures and helpers::
 * each role's separate grim threshold is well formed at the defaults and at each end of every
   ranged parameter: the status is "threshold", "always" or "never", and a threshold is an exact
   number in [0, 1].
+
+The helpers raise :class:`AssertionError` with their own messages, so the module is not
+assertion-rewritten (PYTEST_DONT_REWRITE): it may be imported before pytest loads it as a plugin.
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import sympy
-
 from linkage.engine.threshold import critical_delta, is_ge
 from linkage.model.payoffs import PAYOFF_NAMES, StagePayoffs
 from linkage.models import DomainModel
@@ -161,7 +163,9 @@ def _check_build(
         if key not in PAYOFF_NAMES:
             problems.add(f"build {label}: role {role!r} has unknown payoff {key!r}")
         if _has_float(value):
-            problems.add(f"build {label}: {role}.{key} = {value!r} contains a float (use exact numbers)")
+            problems.add(
+                f"build {label}: {role}.{key} = {value!r} contains a float (use exact numbers)"
+            )
     return True
 
 
@@ -240,7 +244,9 @@ def _check_round_trip(
             try:
                 same = sympy.simplify(sympy.sympify(sym).subs(subs) - value) == 0
             except Exception as exc:
-                problems.add(f"round trip of {role}.{key} {label} failed: {type(exc).__name__}: {exc}")
+                problems.add(
+                    f"round trip of {role}.{key} {label} failed: {type(exc).__name__}: {exc}"
+                )
                 continue
             if not same:
                 problems.add(

@@ -1,15 +1,14 @@
-"""The built-in domain packs (fisheries, sakhalin2) and the plugin-author helpers in linkage.testing."""
+"""The built-in domain packs (fisheries, sakhalin2) and the plugin-author helpers."""
 
 from __future__ import annotations
 
 import types
 from fractions import Fraction
 
-import pytest
-import sympy
-
 import linkage_fisheries
 import linkage_sakhalin2
+import pytest
+import sympy
 from linkage import hookimpl
 from linkage.cases.loader import load_case_text
 from linkage.engine.analysis import analyze
@@ -24,7 +23,6 @@ from linkage_sakhalin2 import LNG_SUPPLY
 pytest_plugins = ["linkage.testing"]
 
 PACK_MODELS = (ACCESS_FOR_PAYMENT, RECIPROCAL_QUOTA, LNG_SUPPLY)
-ENV = ("LINKAGE_LOAD_PLUGINS", "LINKAGE_DISABLE_PLUGINS", "LINKAGE_TRACE_PLUGINS")
 
 
 def grim(payoffs):
@@ -36,10 +34,9 @@ def same(a, b) -> bool:
 
 
 @pytest.fixture
-def entry_point_host(monkeypatch: pytest.MonkeyPatch) -> PluginHost:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
-    return PluginHost()
+def entry_point_host() -> PluginHost:
+    """A host that loads the two packs through their entry points (and no other installed pack)."""
+    return PluginHost(load=("fisheries", "sakhalin2"), disable=(), trace=False)
 
 
 # -- conformance and discovery ------------------------------------------------------------------
@@ -68,7 +65,9 @@ def test_packs_are_discovered_through_entry_points(entry_point_host):
         for model_id in ids:
             assert entry_point_host.registry.owner("domain_models", model_id) == name
     assert entry_point_host.lookup("domain_models", "sakhalin2.lng_supply") is LNG_SUPPLY
-    assert entry_point_host.lookup("domain_models", "fisheries.reciprocal_quota") is RECIPROCAL_QUOTA
+    assert (
+        entry_point_host.lookup("domain_models", "fisheries.reciprocal_quota") is RECIPROCAL_QUOTA
+    )
 
 
 def test_linkage_host_fixture_loads_built_ins_only(linkage_host):
@@ -86,7 +85,10 @@ def test_registered_adds_a_pack_for_the_block_only(linkage_host):
         assert model is ACCESS_FOR_PAYMENT
     assert "fisheries.access_for_payment" not in linkage_host.registry.ids("domain_models")
     assert "fisheries" not in linkage_host.records
-    # registering again after the block works: nothing was left behind
+    # registering the same pack again works: nothing was left behind
+    with registered(linkage_host, linkage_fisheries, "fisheries") as record:
+        assert record.contributes["domain_models"] == [m.id for m in linkage_fisheries.MODELS]
+    # without a name, the module's name is used
     with registered(linkage_host, linkage_sakhalin2) as record:
         assert record.name == "linkage_sakhalin2"
         assert linkage_host.lookup("domain_models", "sakhalin2.lng_supply") is LNG_SUPPLY
@@ -101,9 +103,11 @@ def test_registered_reports_a_failing_plugin(linkage_host):
         pass
 
     broken.register_domain_modles = register_domain_modles
-    with pytest.raises(AssertionError, match="broken_pack.*register_domain_models"):
-        with registered(linkage_host, broken):
-            pass
+    with (
+        pytest.raises(AssertionError, match=r"broken_pack.*register_domain_models"),
+        registered(linkage_host, broken),
+    ):
+        pass
     assert "broken_pack" not in linkage_host.records
     with registered(linkage_host, broken, strict=False) as record:
         assert record.status == "error"
@@ -120,10 +124,14 @@ def test_fishing_state_threshold_matches_the_documented_formula():
     #   (quota·catch_share·price_per_tonne − (π(fee+equipment) + fallback_catch − subsidy)·10^6)
     pay = (s["fee"] + s["equipment"]) * 10**6
     pi = s["prepaid_share"]
-    by_hand = (1 - pi) * pay / (
-        s["quota"] * s["catch_share"] * s["price_per_tonne"]
-        - pi * pay
-        - (s["fallback_catch"] - s["subsidy"]) * 10**6
+    by_hand = (
+        (1 - pi)
+        * pay
+        / (
+            s["quota"] * s["catch_share"] * s["price_per_tonne"]
+            - pi * pay
+            - (s["fallback_catch"] - s["subsidy"]) * 10**6
+        )
     )
     # The gain is non-negative by construction (no clamp needed), so δ* = (D−C)/(D−N).
     assert same(sym.D - sym.C, s["salience"] * (1 - pi) * pay / (10**9 * s["fx"]))
@@ -176,7 +184,7 @@ def test_access_defaults_sit_in_the_research_calibration():
     assert 0 <= coastal.D <= sympy.Rational("0.0012")
     assert coastal.N == 0
     # The payment is the sourced ¥21.3m + ¥21.1m at ¥130/$.
-    assert coastal.C == sympy.Rational(424, 10) / (1000 * 130)
+    assert sympy.Rational(424, 10) / (1000 * 130) == coastal.C
 
 
 def test_salience_scales_the_fishing_state_only():
@@ -200,7 +208,9 @@ def test_reciprocal_quota_thresholds():
     sym = m.payoffs(symbolic=True)
     kappa = s["overfish"] * (1 - s["inspection"])
     sigma = s["salmon_survives"]
-    vp, vo, vs, f = (s[n] for n in ("payer_quota_value", "origin_quota_value", "salmon_value", "salmon_fee"))
+    vp, vo, vs, f = (
+        s[n] for n in ("payer_quota_value", "origin_quota_value", "salmon_value", "salmon_fee")
+    )
     payer = kappa * vp / (kappa * vp + vp + (1 - sigma) * (vs - f) - s["payer_fallback"])
     origin = kappa * vo / (kappa * vo + vo + (1 - sigma) * f - s["origin_fallback"])
     for role, by_hand in (("payer", payer), ("origin", origin)):
@@ -230,10 +240,17 @@ def test_importer_has_no_temptation_at_the_defaults():
     "calibration",
     [
         # 2022: Russian landed price $18.81, Asian spot average $38.80, 6.86 Mt
-        {"volume": Fraction(686, 100), "contract_price": Fraction(1881, 100), "spot_price": Fraction(388, 10)},
-        # 2024-25: implied $13.2 against spot $11.6 (price gap negative), 5.7 Mt, no premium
-        {"volume": Fraction(57, 10), "contract_price": Fraction(132, 10), "spot_price": Fraction(116, 10),
-         "security_premium": 0, "payout_ratio": 0},
+        {
+            "volume": Fraction(686, 100),
+            "contract_price": Fraction(1881, 100),
+            "spot_price": Fraction(388, 10),
+        },
+        # 2024-25: implied $13.2 against spot $11.6 (a negative price gap), 5.7 Mt
+        {
+            "volume": Fraction(57, 10),
+            "contract_price": Fraction(132, 10),
+            "spot_price": Fraction(116, 10),
+        },
     ],
     ids=["2022", "2024-25"],
 )
@@ -241,6 +258,22 @@ def test_importer_has_no_temptation_at_the_research_calibrations(calibration):
     importer = LNG_SUPPLY.payoffs(calibration)["importer"]
     assert importer.D <= importer.C
     assert grim(importer).status == "always"
+
+
+def test_importer_has_no_economic_temptation_even_without_premium_or_dividends():
+    # 2024-25 prices with no security premium and no dividends: cooperation is worth less than
+    # replacement (C < N = 0), but walking away still costs the stake, so D < C.
+    corner = {
+        "volume": Fraction(57, 10),
+        "contract_price": Fraction(132, 10),
+        "spot_price": Fraction(116, 10),
+        "security_premium": 0,
+        "payout_ratio": 0,
+    }
+    importer = LNG_SUPPLY.payoffs(corner)["importer"]
+    assert importer.C < importer.N
+    assert importer.D < importer.C
+    assert importer.temptation == 0
 
 
 def test_outside_pressure_creates_an_importer_temptation():
@@ -267,7 +300,9 @@ def test_exporter_threshold_at_the_defaults():
     # a/(a+b) with a = Q(s − p)/1000, b = 0.3·Q·p/1000: Q cancels, 9.195/(9.195 + 0.3·16.005)
     assert t.exact == sympy.Rational(6130, 9331)
     # No spot premium (2024-25 prices) and no seizure: diversion does not pay.
-    flat = LNG_SUPPLY.payoffs({"spot_price": Fraction(116, 10), "contract_price": Fraction(132, 10)})
+    flat = LNG_SUPPLY.payoffs(
+        {"spot_price": Fraction(116, 10), "contract_price": Fraction(132, 10)}
+    )
     assert grim(flat["exporter"]).status == "always"
 
 
@@ -304,8 +339,9 @@ roles = { importer = "Japan", exporter = "Russia" }
 
 
 def test_a_case_file_uses_the_packs(linkage_host):
-    with registered(linkage_host, linkage_fisheries, "fisheries"), registered(
-        linkage_host, linkage_sakhalin2, "sakhalin2"
+    with (
+        registered(linkage_host, linkage_fisheries, "fisheries"),
+        registered(linkage_host, linkage_sakhalin2, "sakhalin2"),
     ):
         case = load_case_text(CASE, host=linkage_host)
     f98 = {d.id: d for d in case.game.domains}["f98"]
@@ -322,8 +358,13 @@ def test_a_case_file_uses_the_packs(linkage_host):
 
 def _model(model_id: str, parameters, build, **kw) -> DomainModel:
     return DomainModel(
-        id=model_id, title="broken", roles=("a", "b"), parameters=parameters, build=build,
-        description=kw.pop("description", "a deliberately broken model"), **kw,
+        id=model_id,
+        title="broken",
+        roles=("a", "b"),
+        parameters=parameters,
+        build=build,
+        description=kw.pop("description", "a deliberately broken model"),
+        **kw,
     )
 
 
@@ -341,19 +382,29 @@ BROKEN = {
     "no unit": (_model("broken.no_unit", [_x(unit="")], _pd), "parameter 'x' has no unit"),
     "no source": (_model("broken.no_source", [_x(source=" ")], _pd), "parameter 'x' has no source"),
     "blank description": (
-        _model("broken.blank", [_x(description=" ")], _pd), "parameter 'x' has no description"
+        _model("broken.blank", [_x(description=" ")], _pd),
+        "parameter 'x' has no description",
     ),
     "no model description": (
-        _model("broken.no_description", [_x()], _pd, description=""), "has no description"
+        _model("broken.no_description", [_x()], _pd, description=""),
+        "has no description",
     ),
     "float in build": (
-        _model("broken.float", [_x()],
-               lambda p: {r: {"C": p["x"] * 0.5, "D": p["x"], "N": 0} for r in ("a", "b")}),
+        _model(
+            "broken.float",
+            [_x()],
+            lambda p: {r: {"C": p["x"] * 0.5, "D": p["x"], "N": 0} for r in ("a", "b")},
+        ),
         "contains a float",
     ),
     "stray symbol": (
-        _model("broken.stray", [_x()],
-               lambda p: {r: {"C": p["x"], "D": p["x"] + sympy.Symbol("y"), "N": 0} for r in ("a", "b")}),
+        _model(
+            "broken.stray",
+            [_x()],
+            lambda p: {
+                r: {"C": p["x"], "D": p["x"] + sympy.Symbol("y"), "N": 0} for r in ("a", "b")
+            },
+        ),
         "unknown symbols: y",
     ),
     "missing role": (
@@ -361,14 +412,21 @@ BROKEN = {
         "no payoffs for role 'b'",
     ),
     "breaks at the low end": (
-        _model("broken.low_end", [_x(low=0)],
-               lambda p: {r: {"C": 1 / p["x"], "D": 2 / p["x"], "N": 0} for r in ("a", "b")}),
+        _model(
+            "broken.low_end",
+            [_x(low=0)],
+            lambda p: {r: {"C": 1 / p["x"], "D": 2 / p["x"], "N": 0} for r in ("a", "b")},
+        ),
         r"x = 0 \(low end\)",
     ),
     "not closed form": (
-        _model("broken.closed", [_x()],
-               lambda p: {r: {"C": p["x"], "D": 2 * p["x"], "N": 0 if p["x"] == 1 else 1}
-                          for r in ("a", "b")}),
+        _model(
+            "broken.closed",
+            [_x()],
+            lambda p: {
+                r: {"C": p["x"], "D": 2 * p["x"], "N": 0 if p["x"] == 1 else 1} for r in ("a", "b")
+            },
+        ),
         "the symbolic payoff",
     ),
 }
@@ -387,5 +445,5 @@ def test_conformance_check_accepts_a_minimal_good_model():
 
 
 def test_conformance_check_rejects_a_non_model():
-    with pytest.raises(AssertionError, match="not a linkage.models.DomainModel"):
+    with pytest.raises(AssertionError, match=r"not a linkage\.models\.DomainModel"):
         assert_valid_domain_model({"id": "x"})

@@ -189,7 +189,10 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
     strategy = _strategy(data.get("strategy", {"kind": "grim"}), r, host)
     domains, infos = _domains(data.get("domains"), players, names, r, host)
     domain_ids = [d.id for d in domains]
-    hypotheses = _hypotheses(data, players, domain_ids, r)
+    isolated = sorted(
+        k for k, info in infos.items() if info.kind == "ordinal" and set(info.salience) != set(players)
+    )
+    hypotheses = _hypotheses(data, players, domain_ids, r, isolated)
     timeline = _timeline(data.get("timeline", []), params, domain_ids, r)
     if r.errors:
         return None
@@ -474,7 +477,7 @@ def _model_payoffs(table: Mapping[str, Any], path: str, players: list[str], name
 
 
 def _structure(table: Mapping[str, Any], path: str, players: list[str], domain_ids: list[str],
-               r: _Reader, default_name: str) -> LinkageStructure | None:
+               r: _Reader, default_name: str, isolated: list[str]) -> LinkageStructure | None:
     mode = table.get("mode", "full")
     if mode == "none":
         mode = "separate"
@@ -510,6 +513,10 @@ def _structure(table: Mapping[str, Any], path: str, players: list[str], domain_i
             if name and name not in domain_ids:
                 r.error(rpath, "unknown domain", expected="one of " + ", ".join(domain_ids), found=name,
                         hint=_did_you_mean(name, domain_ids))
+        ordinal = ({domain} | set(punished)) & set(isolated)
+        if ordinal:
+            r.error(rpath, "a rule links an ordinal domain", expected="cardinal domains only, or a salience "
+                    "for every player on the ordinal domain to put it on the common scale", found=sorted(ordinal))
         clash = set(punished) & set(protected) - {domain}
         if clash:
             r.error(f"{rpath}.punished", "a rule punishes a protected domain",
@@ -519,16 +526,17 @@ def _structure(table: Mapping[str, Any], path: str, players: list[str], domain_i
         return None
     return LinkageStructure(mode, rules=rules if mode == "rules" else (), protected=protected,
                             name=str(table.get("id", table.get("name", default_name))),
-                            source=str(table.get("source", "")))
+                            source=str(table.get("source", "")), isolated=isolated)
 
 
-def _hypotheses(data: Mapping[str, Any], players: list[str], domain_ids: list[str], r: _Reader) -> tuple[Hypothesis, ...]:
+def _hypotheses(data: Mapping[str, Any], players: list[str], domain_ids: list[str], r: _Reader,
+                isolated: list[str]) -> tuple[Hypothesis, ...]:
     out: list[Hypothesis] = []
     if "linkage" in data:
         table = r.table(data["linkage"], "linkage")
         if table is not None:
             r.keys(table, LINKAGE_KEYS, "linkage")
-            s = _structure(table, "linkage", players, domain_ids, r, "linkage")
+            s = _structure(table, "linkage", players, domain_ids, r, "linkage", isolated)
             if s is not None:
                 out.append(Hypothesis(s.name, s, title=str(table.get("title", "")), source=s.source))
     raw = data.get("hypotheses", [])
@@ -547,12 +555,13 @@ def _hypotheses(data: Mapping[str, Any], players: list[str], domain_ids: list[st
             r.error(f"{path}.id", "duplicate hypothesis id", expected="a unique id", found=hid)
             continue
         seen.add(hid)
-        s = _structure(table, path, players, domain_ids, r, hid)
+        s = _structure(table, path, players, domain_ids, r, hid, isolated)
         if s is not None:
             out.append(Hypothesis(hid, s, title=r.string(table, "title", path), source=r.string(table, "source", path),
                                   note=r.string(table, "note", path)))
     if not out:
-        out.append(Hypothesis("full", LinkageStructure("full", name="full"), title="full linkage (default)"))
+        out.append(Hypothesis("full", LinkageStructure("full", name="full", isolated=isolated),
+                              title="full linkage (default)"))
     return tuple(out)
 
 

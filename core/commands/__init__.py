@@ -2,7 +2,7 @@
 
 import importlib
 
-MODULES = ("analyze", "check", "new_plugin", "plugins", "timeline")
+MODULES = ("analyze", "check", "compare", "new_plugin", "plugins", "plot", "report", "timeline")
 
 
 def load_commands() -> None:

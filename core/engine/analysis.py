@@ -171,8 +171,9 @@ class Analysis:
     def lever(self) -> dict[str, str | None]:
         """Per player, the domain that donates most slack (``None`` if no domain has positive slack)."""
         out: dict[str, str | None] = {}
+        isolated = self.game.linkage.isolated  # ordinal domains: ranks are not comparable slack
         for p, per in self.slack.items():
-            numeric = {k: v for k, v in per.items() if v.is_number and v > 0}
+            numeric = {k: v for k, v in per.items() if k not in isolated and v.is_number and v > 0}
             out[p] = max(numeric, key=lambda k: (numeric[k], k)) if numeric else None
         return out
 

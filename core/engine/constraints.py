@@ -25,6 +25,7 @@ from linkage.engine.condition import Condition
 from linkage.engine.threshold import Threshold, combine
 from linkage.errors import TooLargeError
 from linkage.model.game import Game
+from linkage.model.payoffs import positive_part
 from linkage.model.strategies import Aggregate
 
 MAX_ENUMERATED_DOMAINS = 12
@@ -54,7 +55,7 @@ def aggregate(game: Game, player: str, deviation: frozenset[str], punished: froz
     if all(pay[k].has_stick for k in punished):
         stick_loss = sympy.Add(*(pay[k].C - pay[k].P for k in order if k in punished))
         stick_temptation = sympy.Add(
-            *(sympy.Max(pay[k].DP - pay[k].P, 0) for k in order if k in punished)
+            *(positive_part(pay[k].DP - pay[k].P) for k in order if k in punished)
         )
         return Aggregate(temptation, stake, stick_loss, stick_temptation)
     return Aggregate(temptation, stake)

@@ -50,6 +50,8 @@ def is_ge(x: sympy.Expr, y: sympy.Expr) -> bool:
     Signs are decided by sympy's exact assumptions and interval refinement; floats are never compared
     for equality.
     """
+    if isinstance(x, sympy.Rational | int) and isinstance(y, sympy.Rational | int):
+        return bool(x >= y)
     diff = sympy.nsimplify(x - y) if isinstance(x - y, sympy.Float) else x - y
     if diff.is_zero:
         return True
@@ -134,6 +136,8 @@ NEVER = Threshold("never")
 
 def _sign(expr: sympy.Expr) -> int | None:
     """+1, 0, -1 if sympy can decide the sign of ``expr``, else None."""
+    if expr.is_Rational:
+        return 1 if expr.p > 0 else (-1 if expr.p < 0 else 0)
     if expr.is_zero:
         return 0
     if expr.is_positive:
@@ -172,15 +176,20 @@ def critical_delta(form: Form, gain: sympy.Expr, stake: sympy.Expr, periods: int
         _assume(e, ">") for e, s in ((a, sa), (b, sb)) if s is None
     )
     if form == "grim":
-        return _finish(sympy.cancel(a / (a + b)), assumptions)
+        return _finish(_ratio(a, a + b), assumptions)
     if form == "linear":
-        r = sympy.cancel(a / b)
+        r = _ratio(a, b)
         return _finish(r, (*assumptions, *_maybe_below_one(r)), never_if_ge_one=True)
     if form == "t_period":
         if periods is None or periods < 1:
             raise ValueError("t_period needs periods >= 1")
         return _t_period(a, b, periods, assumptions)
     raise ValueError(f"unknown constraint form {form!r}")
+
+
+def _ratio(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    """``a / b`` in lowest terms (no ``cancel`` needed for rational numbers)."""
+    return a / b if a.is_Rational and b.is_Rational else sympy.cancel(a / b)
 
 
 def _maybe_below_one(r: sympy.Expr) -> tuple[sympy.Basic, ...]:
@@ -204,7 +213,7 @@ def cleared_polynomial(gain: sympy.Expr, stake: sympy.Expr, periods: int) -> sym
 
 
 def _t_period(a: sympy.Expr, b: sympy.Expr, T: int, assumptions: tuple[sympy.Basic, ...]) -> Threshold:
-    r = sympy.cancel(a / b)
+    r = _ratio(a, b)
     s = _sign(T - r)
     if s is not None and s <= 0:
         return NEVER  # r >= T: even delta -> 1 gives only sum_{t<=T} delta^t -> T <= r

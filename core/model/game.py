@@ -104,5 +104,5 @@ class Game:
                     attrs.evolve(r, punished=r.punished & keep) for r in linkage.rules if r.domain in keep
                 ),
             )
-        linkage = attrs.evolve(linkage, protected=linkage.protected & keep)
+        linkage = attrs.evolve(linkage, protected=linkage.protected & keep, isolated=linkage.isolated & keep)
         return attrs.evolve(self, domains=tuple(d for d in self.domains if d.id in keep), linkage=linkage)

@@ -56,6 +56,13 @@ def exact(value: Any) -> sympy.Expr:
     raise ModelError(f"a payoff must be a number or sympy expression, got {type(value).__name__}")
 
 
+def positive_part(x: sympy.Expr) -> sympy.Expr:
+    """``max(x, 0)``, decided without building a sympy ``Max`` when ``x`` is a rational number."""
+    if x.is_Rational:
+        return x if x > 0 else sympy.Integer(0)
+    return sympy.Max(x, 0)
+
+
 def _optional_exact(value: Any) -> sympy.Expr | None:
     return None if value is None else exact(value)
 
@@ -86,7 +93,7 @@ class StagePayoffs:
     @property
     def temptation(self) -> sympy.Expr:
         """The one-shot gain from deviating, clamped at zero: ``(D - C)^+ = max(D - C, 0)``."""
-        return sympy.Max(self.D - self.C, 0)
+        return positive_part(self.D - self.C)
 
     @property
     def stake(self) -> sympy.Expr:

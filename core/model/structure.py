@@ -9,7 +9,10 @@ domains where a deviation is punished:
   :math:`(i, k)`, e.g. "if Japan defects on energy, Russia also suspends fishing".
 
 *Protected* domains are never used as a punishment lever: a deviation elsewhere never triggers
-punishment in them (their own deviations are still punished in them).
+punishment in them (their own deviations are still punished in them). *Isolated* domains are
+enforced only on their own in both directions: ordinal domains (ranks, not money) cannot be pooled
+with cardinal ones, so a case file isolates them unless a salience weight puts them on the common
+scale.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class LinkageStructure:
     protected: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
     name: str = ""
     source: str = ""
+    isolated: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
 
     def __attrs_post_init__(self) -> None:
         if self.rules and self.mode != "rules":
@@ -66,15 +70,15 @@ class LinkageStructure:
     def punished(self, player: str, domain: str, domains: Sequence[str]) -> frozenset[str]:
         """:math:`L_i(k)`: the domains in ``domains`` where a deviation by ``player`` in ``domain`` is punished."""
         present = set(domains)
-        if self.mode == "separate":
+        if self.mode == "separate" or domain in self.isolated:
             return frozenset({domain})
         if self.mode == "full":
-            return frozenset((present - self.protected) | {domain})
+            return frozenset((present - self.protected - self.isolated) | {domain})
         out = {domain}
         for rule in self.rules:
             if rule.matches(player, domain):
                 out |= rule.punished & present
-        return frozenset(out)
+        return frozenset(out - (self.isolated - {domain}))
 
     def check_domains(self, domains: Iterable[str], players: Iterable[str]) -> None:
         """Raise :class:`ModelError` if a rule or protection names an unknown domain or player."""
@@ -100,6 +104,8 @@ class LinkageStructure:
             text = "rules: " + ("; ".join(parts) if parts else "none")
         if self.protected:
             text += f"; protected: {', '.join(sorted(self.protected))}"
+        if self.isolated:
+            text += f"; enforced alone (ordinal): {', '.join(sorted(self.isolated))}"
         return text
 
     def as_json(self) -> dict[str, object]:
@@ -107,6 +113,7 @@ class LinkageStructure:
             "mode": self.mode,
             "name": self.name,
             "protected": sorted(self.protected),
+            "isolated": sorted(self.isolated),
             "rules": [
                 {"deviator": r.deviator, "domain": r.domain, "punished": sorted(r.punished)}
                 for r in self.rules

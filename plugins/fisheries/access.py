@@ -81,7 +81,6 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 import sympy
-
 from linkage.models import DomainModel, Parameter
 
 CASES = "cases.md §1.2 F98 / §1.6 F98"
@@ -106,8 +105,8 @@ PARAMETERS = (
         2177,
         low=0,
         source=(
-            f"[S] 2022 terms: 2,177 t (pollock 955, hokke 777, octopus 213, other 232), 48 vessels: "
-            f"{NOTE_COM}; 2,180 t in 2013–2018 [S]: https://icsf.net/?p=38670 ({CASES})"
+            "[S] 2022 terms: 2,177 t (pollock 955, hokke 777, octopus 213, other 232), "
+            f"48 vessels: {NOTE_COM}; 2,180 t in 2013–2018 [S]: https://icsf.net/?p=38670 ({CASES})"
         ),
     ),
     Parameter(
@@ -176,8 +175,8 @@ PARAMETERS = (
     ),
     Parameter(
         "fallback_catch",
-        "What the fishing state's displaced boats land elsewhere (inside the median line) in a year "
-        "without access.",
+        "What the fishing state's displaced boats land elsewhere (inside the median line) in a "
+        "year without access.",
         JPY_M,
         30,
         low=0,

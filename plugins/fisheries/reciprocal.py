@@ -62,7 +62,6 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 import sympy
-
 from linkage.models import DomainModel, Parameter
 
 CASES = "cases.md §1.2 F-EEZ / §1.6 F-EEZ"
@@ -79,8 +78,7 @@ ASAHI_2021 = "https://ajw-origin.potaufeu.asahi.com/ajw/articles/14605663"
 TBS_SAURY = "https://newsdig.tbs.co.jp/articles/-/932608?display=1"
 SAITAMA_2025 = "https://saitama-np.co.jp/index.php/articles/115281"
 JIJI_2025 = (
-    "https://megalodon.jp/ref/2025-0518-1035-53/"
-    "https://www.jiji.com:443/jc/article?k=2025031401300"
+    "https://megalodon.jp/ref/2025-0518-1035-53/https://www.jiji.com:443/jc/article?k=2025031401300"
 )
 TASS_2026 = "https://tass.com/economy/2065199"
 
@@ -140,8 +138,8 @@ PARAMETERS = (
     ),
     Parameter(
         "overfish",
-        "Extra catch a side can take beyond its quota in the other's zone in one season, as a share "
-        "of the quota.",
+        "Extra catch a side can take beyond its quota in the other's zone in one season, as a "
+        "share of the quota.",
         "dimensionless (share of quota)",
         Fraction(1, 10),
         low=0,

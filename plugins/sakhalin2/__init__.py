@@ -59,16 +59,13 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 import sympy
-
 from linkage import hookimpl
 from linkage.models import DomainModel, Parameter
 
 LINKAGE_PLUGIN_API = 1
 
 CASES = "cases.md §1.2 E / §1.6 E"
-LNGPRIME_2022 = (
-    "https://lngprime.com/asia/japan-was-the-worlds-largest-lng-importer-in-2022-followed-by-china/71299"
-)
+LNGPRIME_2022 = "https://lngprime.com/asia/japan-was-the-worlds-largest-lng-importer-in-2022-followed-by-china/71299"
 BRECORDER_2024 = "https://brecorder.com/feeds/news/40345666"
 JOGMEC_LANDED = "https://oilgas-info.jogmec.go.jp/nglng_en/1007907/1009519.html"
 JIJI_2024 = "https://jen-f.jiji.com/jc/eng?g=eco&k=2025042200564"
@@ -127,7 +124,8 @@ PARAMETERS = (
     ),
     Parameter(
         "contract_price",
-        "Landed price the importer pays under the long-term contracts (JCC-linked, slope 13–13.5%).",
+        "Landed price the importer pays under the long-term contracts (JCC-linked, slope "
+        "13–13.5%).",
         USD_MMBTU,
         Fraction(3201, 200),
         low=0,
@@ -145,7 +143,8 @@ PARAMETERS = (
         low=0,
         source=(
             "[D] midpoint of ≈ $11.6 (Aug 2023) [S] and the 2022 Asian spot average $38.80 [S, "
-            f"Reuters via NGW]. The JOGMEC monthly range was $22.9–38.9 in 2022 [S: {NASDAQ_SPOT}]; "
+            "Reuters via NGW]. The JOGMEC monthly range was $22.9–38.9 in 2022 "
+            f"[S: {NASDAQ_SPOT}]; "
             f"JKM peaked at $71 (Aug 2022) [S] ({CASES})."
         ),
     ),
@@ -208,8 +207,8 @@ PARAMETERS = (
     ),
     Parameter(
         "termination_penalty",
-        "One-off penalties the importer pays for ending the contracts early (take-or-pay, contracts "
-        "to 2028–33).",
+        "One-off penalties the importer pays for ending the contracts early (take-or-pay, "
+        "contracts to 2028–33).",
         "USD bn (one-off)",
         0,
         low=0,
@@ -227,20 +226,22 @@ PARAMETERS = (
         low=0,
         source=(
             "[E] not monetizable per cases.md §1.6 E. In Oct 2025 Treasury Secretary Bessent asked "
-            f"Tokyo to stop buying Russian energy; PM Takaichi called a ban 'difficult' [S: {NEWSMAX}]."
+            "Tokyo to stop buying Russian energy; PM Takaichi called a ban 'difficult' "
+            f"[S: {NEWSMAX}]."
         ),
     ),
     Parameter(
         "divert_share",
-        "Share of the contracted volume the exporter can divert to spot buyers in a deviation year.",
+        "Share of the contracted volume the exporter can divert to spot buyers in a deviation "
+        "year.",
         "dimensionless (share 0–1)",
         1,
         low=0,
         high=1,
         source=(
-            "[E] the seller controls the cargoes. cases.md §1.6 E: in 2022, about 6.5 Mt diverted at "
-            "about +$20/MMBtu gives ≈ +$6.7–7.1bn [D]; Otkritie put 4.9 Mt of spot sales at $7.45bn "
-            "[S]. In 2024–25 the spot premium is about 0."
+            "[E] the seller controls the cargoes. cases.md §1.6 E: in 2022, about 6.5 Mt "
+            "diverted at about +$20/MMBtu gives ≈ +$6.7–7.1bn [D]; Otkritie put 4.9 Mt of spot "
+            "sales at $7.45bn [S]. In 2024–25 the spot premium is about 0."
         ),
     ),
     Parameter(
@@ -264,7 +265,8 @@ PARAMETERS = (
         low=0,
         source=(
             "[E] Russia re-approved the Japanese stakes in Aug 2022 instead of seizing them "
-            f"[S: {INTERFAX}]; ≈ $2.9bn pre-write-down value is the upper end [D] (cases.md §1.6 E)."
+            f"[S: {INTERFAX}]; ≈ $2.9bn pre-write-down value is the upper end [D] "
+            "(cases.md §1.6 E)."
         ),
     ),
 )

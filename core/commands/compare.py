@@ -1,0 +1,37 @@
+"""``linkage compare CASE... | DIR``: case studies side by side, one row per case and hypothesis.
+
+Cases that fail to load are named on standard error, one line each, and the others are still
+compared; the exit status is 1 if any case failed (or none could be compared), 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from linkage.cli import EXIT_USER_ERROR, command
+from linkage.commands._common import write
+from linkage.compare import COLUMNS, FORMATS, compare, parse_columns
+
+
+def run(ns: argparse.Namespace) -> int:
+    columns = parse_columns(ns.columns)  # an unknown column is an error before any work
+    result = compare(ns.cases)
+    for failure in result.failures:
+        print(f"linkage: error: {failure}", file=sys.stderr)
+    if not result.rows:
+        print("linkage: error: no case could be compared", file=sys.stderr)
+        return EXIT_USER_ERROR
+    write(result.render(ns.format, columns), ns.output)
+    return EXIT_USER_ERROR if result.failures else 0
+
+
+@command("compare", "compare case studies side by side (one row per case and hypothesis)")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("cases", nargs="+", metavar="CASE",
+                   help="case files (TOML), bundled case ids, or directories (all their *.toml files)")
+    p.add_argument("--format", "-f", default="text", choices=FORMATS, help="output format (default: text)")
+    p.add_argument("--columns", "-c", metavar="A,B,C",
+                   help="columns to show, in this order; one of: " + ", ".join(COLUMNS))
+    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p.set_defaults(func=run)

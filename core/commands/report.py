@@ -1,0 +1,36 @@
+"""``linkage report CASE... -o report.html``: one self-contained HTML report of the cases.
+
+Cases that fail to load are named on standard error, one line each, and the report covers the
+others; the exit status is 1 if any case failed (or none loaded), 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from linkage.cli import EXIT_USER_ERROR, command
+from linkage.commands._common import write
+from linkage.compare import load_cases
+from linkage.render.html import render_html
+
+
+def run(ns: argparse.Namespace) -> int:
+    cases, failures = load_cases(ns.cases)
+    for failure in failures:
+        print(f"linkage: error: {failure}", file=sys.stderr)
+    if not cases:
+        print("linkage: error: no case could be loaded", file=sys.stderr)
+        return EXIT_USER_ERROR
+    write(render_html(cases, title=ns.title, plots=not ns.no_plots), ns.output)
+    return EXIT_USER_ERROR if failures else 0
+
+
+@command("report", "write one self-contained HTML report (comparison, conditions, plots, timelines)")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("cases", nargs="+", metavar="CASE",
+                   help="case files (TOML), bundled case ids, or directories (all their *.toml files)")
+    p.add_argument("--output", "-o", help="the HTML file to write (default: standard output)")
+    p.add_argument("--title", default="Issue-linkage report", help="the page title")
+    p.add_argument("--no-plots", action="store_true", help="leave out the plots (no matplotlib needed)")
+    p.set_defaults(func=run)

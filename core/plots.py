@@ -1,0 +1,383 @@
+r"""Plots of a case's enforcement conditions, drawn with matplotlib (the ``plot`` extra).
+
+Every function returns the :class:`matplotlib.figure.Figure` it drew, so the data behind each artist
+can be read back, and saves it as PNG or SVG when given ``path``:
+
+:func:`plot_thresholds`
+    per player (one panel each) and domain, the separate :math:`\delta_{ik}` as bars, the linked
+    :math:`\delta_i^L` as a horizontal segment and the calibrated :math:`\delta_i` as a dashed line.
+    ``always`` is a bar of height 0; ``never`` is a hatched bar up to 1 labelled "never".
+:func:`plot_region`
+    the enforceable region in the plane of one parameter (x) and :math:`\delta` (y): above the
+    separate boundary :math:`\max_{i,k}\delta_{ik}(x)` and above the linked boundary
+    :math:`\max_i\delta_i^L(x)`, computed with the vectorised
+    :func:`~linkage.engine.numeric.compile_conditions` from the closed forms (every other parameter
+    at its calibrated value). The x axis spans the parameter's ``[low, high]`` range (shaded), padded
+    by 10% of its width on each side (never below 0 for a non-negative parameter), or
+    :math:`\pm 50\%` of its value when it has no range; the calibrated value is a vertical line and
+    is always one of the grid points.
+:func:`plot_timeline`
+    the state of every domain in every period between the timeline's events: observed, then
+    predicted by each hypothesis, as coloured strips (✓/✗ where a prediction is scored).
+:func:`plot_linkage_gain`
+    across cases and hypotheses, the linkage gain :math:`\max_{i,k}\delta_{ik} - \max_i\delta_i^L`
+    (see :mod:`linkage.compare`) as labelled bars.
+
+Artists carry a ``gid`` naming what they show (``separate/<player>/<domain>``, ``linked/<player>``,
+``delta/<player>``, ``linked-boundary``, ...). matplotlib is imported only when a plot is drawn,
+with the Agg canvas and no pyplot state. Saved files are byte-for-byte reproducible: the SVG hash
+salt is fixed, text is drawn as paths, and no date is written.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sympy
+
+from linkage.cases.case import Case
+from linkage.engine.threshold import Threshold
+from linkage.errors import LinkageError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from linkage.compare import Comparison
+
+SVG_HASH_SALT = "linkage"
+"""Fixed salt of the ids matplotlib writes into SVG files, so the bytes are reproducible."""
+
+PLOT_RC: dict[str, Any] = {"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path", "font.size": 9}
+
+STATE_COLOURS: dict[str, str] = {
+    "cooperating": "#2e7d32",
+    "restructured": "#81c784",
+    "partial": "#f9a825",
+    "unknown": "#bdbdbd",
+    "suspended": "#ef6c00",
+    "defected": "#c62828",
+    "breakdown": "#c62828",
+    "": "#ffffff",
+}
+"""Colours of domain states in :func:`plot_timeline` (``""``: nothing observed yet)."""
+
+NEVER_HEIGHT = 1.0
+"""Height of the hatched bar that shows a ``never`` threshold."""
+
+
+def _matplotlib() -> Any:
+    try:
+        import matplotlib
+    except ImportError:  # pragma: no cover - the test extras install matplotlib
+        raise LinkageError(
+            "plotting needs matplotlib: pip install 'issue-linkage[plot]'"
+        ) from None
+    return matplotlib
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """An empty figure on the Agg canvas (no pyplot, no global state)."""
+    matplotlib = _matplotlib()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(PLOT_RC):
+        fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save(fig: Figure, path: str | os.PathLike[str]) -> Path:
+    """Save ``fig`` as PNG or SVG (by the file's suffix), reproducibly."""
+    out = Path(path)
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in ("png", "svg"):
+        raise LinkageError(f"cannot save a plot as {out.name!r}: the file must end in .png or .svg")
+    out.write_bytes(figure_bytes(fig, kind))
+    return out
+
+
+def figure_bytes(fig: Figure, kind: str = "svg") -> bytes:
+    """The figure as PNG or SVG bytes (identical for identical figures)."""
+    matplotlib = _matplotlib()
+    metadata: dict[str, Any] = {"Date": None} if kind == "svg" else {"Software": None}
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(PLOT_RC):
+        fig.savefig(buffer, format=kind, metadata=metadata)
+    return buffer.getvalue()
+
+
+def _finish(fig: Figure, path: str | os.PathLike[str] | None) -> Figure:
+    if path is not None:
+        save(fig, path)
+    return fig
+
+
+def bar_height(t: Threshold) -> float:
+    """The height that shows a threshold: its value, 0 for ``always``, 1 for ``never``."""
+    if t.status == "never":
+        return NEVER_HEIGHT
+    if t.status == "always":
+        return 0.0
+    if t.value is None:
+        raise LinkageError(f"threshold {t} has no numeric value at the calibration")
+    return t.value
+
+
+def _float(expr: sympy.Expr) -> float:
+    return float(sympy.N(expr, 30))
+
+
+# -- thresholds ---------------------------------------------------------------------------------
+def plot_thresholds(
+    case: Case, hypothesis: str | None = None, path: str | os.PathLike[str] | None = None
+) -> Figure:
+    """Separate and linked critical discount factors of every player, with the calibrated δ."""
+    matplotlib = _matplotlib()
+    hyp = case.hypothesis(hypothesis)
+    a = case.analysis(hyp.id)
+    players, domains = case.players, case.domain_ids
+    fig = new_figure(max(4.0, 1.2 + len(players) * (0.9 + 0.55 * len(domains))), 3.4)
+    with matplotlib.rc_context(PLOT_RC):
+        axes = fig.subplots(1, len(players), sharey=True, squeeze=False)[0]
+        for ax, p in zip(axes, players, strict=True):
+            for i, k in enumerate(domains):
+                t = a.separate_thresholds[p][k]
+                never = t.status == "never"
+                ax.bar(
+                    i, bar_height(t), width=0.7, color="#ffffff" if never else "#4c72b0",
+                    edgecolor="#4c72b0", hatch="//" if never else None, gid=f"separate/{p}/{k}",
+                    label="separate δ*" if i == 0 else None,
+                )
+                text = "never" if never else ("always" if t.status == "always" else f"{t.value:.3f}")
+                ax.text(i, min(bar_height(t), 1.0) + 0.02, text, ha="center", va="bottom", fontsize=7)
+            linked = a.linked_thresholds[p]
+            ax.plot(
+                [-0.45, len(domains) - 0.55], [bar_height(linked)] * 2, color="#dd8452", lw=2.5,
+                solid_capstyle="butt", gid=f"linked/{p}",
+                label="linked δ*" + (" (never)" if linked.status == "never" else ""),
+            )
+            ax.axhline(
+                _float(a.game.discount.of(p)), color="black", ls="--", lw=1, gid=f"delta/{p}",
+                label="calibrated δ",
+            )
+            ax.set_xticks(range(len(domains)), domains, rotation=30 if len(domains) > 3 else 0)
+            ax.set_xlim(-0.6, len(domains) - 0.4)
+            ax.set_ylim(0, 1.1)
+            ax.set_title(p)
+        axes[0].set_ylabel("critical δ")
+        axes[-1].legend(loc="upper right", fontsize=7, framealpha=0.9)
+        fig.suptitle(f"{case.title or case.id}: critical δ under {hyp.id!r}")
+    return _finish(fig, path)
+
+
+# -- region -------------------------------------------------------------------------------------
+def parameter_range(case: Case, parameter: str) -> tuple[float, float, tuple[float, float] | None]:
+    """The x range of :func:`plot_region` for ``parameter`` and its shaded ``[low, high]``."""
+    if parameter not in case.parameters:
+        known = ", ".join(case.parameters) or "none"
+        raise LinkageError(f"case {case.id!r} has no parameter {parameter!r} (parameters: {known})")
+    pv = case.parameters[parameter]
+    value = _float(pv.value)
+    nonnegative = bool(pv.symbol.is_nonnegative)
+    low = _float(pv.low) if pv.low is not None and pv.low.is_number else None
+    high = _float(pv.high) if pv.high is not None and pv.high.is_number else None
+    half = 0.5 * abs(value) if value != 0 else 1.0
+    if low is None and high is None:
+        lo, hi, shaded = value - half, value + half, None
+    else:
+        lo = low if low is not None else min(value - half, high if high is not None else value)
+        hi = high if high is not None else max(value + half, lo)
+        shaded = (lo, hi)
+        pad = 0.1 * (hi - lo) if hi > lo else half
+        lo, hi = lo - pad, hi + pad
+    if nonnegative:
+        lo = max(lo, 0.0)
+    return lo, hi, shaded
+
+
+def region_boundaries(
+    case: Case, parameter: str, grid: Any, hypothesis: str | None = None
+) -> tuple[Any, Any]:
+    """The separate and linked boundaries (max critical δ, ``nan`` for never) over ``grid``."""
+    import numpy as np
+
+    from linkage.engine.numeric import compile_conditions
+
+    s = case.symbolic_analysis(case.hypothesis(hypothesis).id)
+    symbol = case.parameters[parameter].symbol
+    others = {p.symbol: p.value for name, p in case.parameters.items() if name != parameter}
+    separate = [
+        c.subs(others)
+        for per in s.separate_constraints.values() for dc in per.values() for c in dc.conditions
+    ]
+    linked = [c.subs(others) for cs in s.linked_constraints.values() for dc in cs for c in dc.conditions]
+    x = np.asarray(grid, dtype=float)
+    return compile_conditions(separate, [symbol])(x), compile_conditions(linked, [symbol])(x)
+
+
+def plot_region(
+    case: Case,
+    parameter: str,
+    hypothesis: str | None = None,
+    points: int = 200,
+    path: str | os.PathLike[str] | None = None,
+) -> Figure:
+    """Where cooperation is enforceable in the (parameter, δ) plane, separately and linked."""
+    import numpy as np
+
+    matplotlib = _matplotlib()
+    hyp = case.hypothesis(hypothesis)
+    if points < 2:
+        raise LinkageError(f"a region plot needs at least 2 points, got {points}")
+    lo, hi, shaded = parameter_range(case, parameter)
+    pv = case.parameters[parameter]
+    value = _float(pv.value)
+    grid = np.union1d(np.linspace(lo, hi, points), [value])
+    separate, linked = region_boundaries(case, parameter, grid, hyp.id)
+    fig = new_figure(6.0, 4.0)
+    with matplotlib.rc_context(PLOT_RC):
+        ax = fig.subplots()
+        if shaded is not None:
+            ax.axvspan(*shaded, color="#f0f0f0", zorder=0, gid="range", label=f"{parameter} range")
+        ax.fill_between(grid, np.where(np.isnan(linked), 1.0, linked), 1.0, where=~np.isnan(linked),
+                        color="#dd8452", alpha=0.3, lw=0, gid="linked-region", label="enforceable linked")
+        ax.fill_between(grid, np.where(np.isnan(separate), 1.0, separate), 1.0, where=~np.isnan(separate),
+                        facecolor="none", edgecolor="#4c72b0", hatch="///", lw=0, alpha=0.6,
+                        gid="separate-region", label="enforceable separately")
+        ax.plot(grid, linked, color="#dd8452", lw=2, gid="linked-boundary", label="linked: max δ*ᵢ")
+        ax.plot(grid, separate, color="#4c72b0", lw=2, gid="separate-boundary",
+                label="separate: max δ*ᵢₖ")
+        ax.axvline(value, color="black", ls=":", lw=1.2, gid="calibrated",
+                   label=f"calibrated {parameter} = {value:g}")
+        _discount_lines(ax, case, parameter, grid)
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(0, 1)
+        unit = f" ({pv.unit})" if pv.unit else ""
+        ax.set_xlabel(parameter + unit)
+        ax.set_ylabel("δ")
+        ax.set_title(f"{case.title or case.id}: enforceable region under {hyp.id!r}")
+        ax.legend(loc="lower right", fontsize=7, framealpha=0.9)
+    return _finish(fig, path)
+
+
+def _discount_lines(ax: Axes, case: Case, parameter: str, grid: Any) -> None:
+    """The calibrated δ of each player: a horizontal line, or a curve if it depends on x."""
+    import numpy as np
+
+    from linkage.engine.numeric import compile_expression
+
+    symbol = case.parameters[parameter].symbol
+    others = {p.symbol: p.value for name, p in case.parameters.items() if name != parameter}
+    drawn: dict[str, str] = {}
+    for i, p in enumerate(case.players):
+        d = sympy.sympify(case.game.discount.of(p)).subs(others)
+        key = sympy.sstr(d)
+        if key in drawn:  # a common discount factor is drawn once
+            continue
+        drawn[key] = p
+        label = "calibrated δ" if case.game.discount.is_common else f"calibrated δ of {p}"
+        style = {"color": "black", "ls": "--", "lw": 1, "gid": f"delta/{p}", "label": label,
+                 "alpha": 1.0 - 0.25 * i}
+        if symbol in d.free_symbols:
+            ax.plot(grid, np.broadcast_to(compile_expression(d, [symbol])(grid), grid.shape), **style)
+        else:
+            ax.axhline(_float(d), **style)
+
+
+# -- timeline -----------------------------------------------------------------------------------
+def plot_timeline(case: Case, path: str | os.PathLike[str] | None = None) -> Figure:
+    """Observed and predicted domain states, period by period, as coloured strips."""
+    from matplotlib.patches import Patch
+
+    from linkage.timeline import TimelineAnalysis
+
+    matplotlib = _matplotlib()
+    if not case.timeline:
+        raise LinkageError(f"case {case.id!r} has no [[timeline]] events to plot")
+    t = TimelineAnalysis(case)
+    hyps = [h.id for h in case.hypotheses]
+    starts = [start for start, _end, _changes, _event in case.periods]
+    by_period: dict[tuple[str, str], Any] = {(r.start, r.hypothesis): r for r in t.periods}
+    rows: list[tuple[str, str, str | None]] = []  # (label, domain, hypothesis or None = observed)
+    for k in case.domain_ids:
+        rows.append((f"{k}: observed", k, None))
+        rows += [(f"{k}: {h}", k, h) for h in hyps]
+    fig = new_figure(max(5.0, 2.5 + 1.1 * len(starts)), 1.2 + 0.32 * len(rows))
+    with matplotlib.rc_context(PLOT_RC):
+        ax = fig.subplots()
+        for y, (_label, k, h) in enumerate(rows):
+            for i, start in enumerate(starts):
+                r = by_period[(start, h or hyps[0])]
+                if h is None:
+                    state = r.observed.get(k, "")
+                    gid = f"observed/{k}/{i}"
+                else:
+                    state = "cooperating" if r.predicted[k] else "breakdown"
+                    gid = f"predicted/{h}/{k}/{i}"
+                ax.barh(y, 1.0, left=i, height=0.8, color=STATE_COLOURS.get(state, "#bdbdbd"),
+                        edgecolor="#999999", lw=0.5, gid=gid)
+                if h is not None and k in r.scored:
+                    ax.text(i + 0.5, y, "✓" if r.scored[k] else "✗", ha="center", va="center",
+                            color="white", fontsize=8)
+        ax.set_yticks(range(len(rows)), [label for label, _k, _h in rows])
+        ax.invert_yaxis()
+        ax.set_xticks([i + 0.5 for i in range(len(starts))], starts, rotation=30, ha="right")
+        ax.set_xlim(0, len(starts))
+        ax.tick_params(axis="both", length=0)
+        for side in ("top", "right", "left", "bottom"):
+            ax.spines[side].set_visible(False)
+        fit = ", ".join(
+            f"{h} {'n/a' if f['share'] is None else format(f['share'], '.0%')}" for h, f in t.fit.items()
+        )
+        ax.set_title(f"{case.title or case.id}: observed vs predicted\nfit: {fit}")
+        used = ["cooperating", "breakdown", *sorted(
+            {r.observed[k] for r in t.periods for k in r.observed} - {"cooperating"}
+        )]
+        ax.legend(handles=[Patch(color=STATE_COLOURS.get(s, "#bdbdbd"), label=s) for s in used],
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+    return _finish(fig, path)
+
+
+# -- linkage gain -------------------------------------------------------------------------------
+def plot_linkage_gain(
+    cases: Sequence[Case | str | os.PathLike[str]] | Comparison,
+    path: str | os.PathLike[str] | None = None,
+) -> Figure:
+    """The linkage gain of every case and hypothesis, one labelled bar each."""
+    from linkage.compare import Comparison, compare
+
+    matplotlib = _matplotlib()
+    result = cases if isinstance(cases, Comparison) else compare(cases)
+    if not result.rows:
+        raise LinkageError("no case to plot")
+    fig = new_figure(max(5.5, 1.5 + 0.75 * len(result.rows)), 3.6)
+    colours: dict[str, str] = {}
+    with matplotlib.rc_context(PLOT_RC):
+        ax = fig.subplots()
+        labels = []
+        for i, row in enumerate(result.rows):
+            colour = colours.setdefault(row.case, f"C{len(colours) % 10}")
+            gain = row.gain
+            height = 0.0 if gain is None else _float(gain)
+            ax.bar(i, height, width=0.7, color=colour, gid=f"gain/{row.case}/{row.hypothesis}",
+                   hatch="//" if gain is None else None)
+            note = "linked never" if gain is None else f"{height:.3f}"
+            ax.text(i, max(height, 0.0) + 0.01, note, ha="center", va="bottom", fontsize=7)
+            labels.append(f"{row.case}\n{row.hypothesis}")
+        ax.axhline(0.0, color="black", lw=0.8)
+        ax.set_xticks(range(len(labels)), labels, rotation=30 if len(labels) > 4 else 0,
+                      ha="right" if len(labels) > 4 else "center")
+        ax.set_xlim(-0.6, len(labels) - 0.4)
+        ax.set_ylabel("max δ*ᵢₖ separate − max δ*ᵢ linked")
+        ax.set_title("Linkage gain: width of the δ interval where linkage helps")
+        top = max([0.1, *(_float(r.gain) for r in result.rows if r.gain is not None)])
+        bottom = min([0.0, *(_float(r.gain) for r in result.rows if r.gain is not None)])
+        ax.set_ylim(bottom - 0.05 if bottom < 0 else 0, top * 1.2)
+    return _finish(fig, path)
+

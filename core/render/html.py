@@ -1,0 +1,433 @@
+r"""A self-contained HTML report of one or more cases, and the rich display of results in notebooks.
+
+:func:`render_html` writes ONE HTML file that works offline: styles are inline, there is no script,
+no external stylesheet, font or image; mathematics is presentation MathML (rendered natively by
+browsers) and plots are SVG embedded as ``data:`` URIs. All text from case files is escaped. The
+same input gives the same bytes.
+
+The page holds
+
+* the comparison table (``<table id="comparison">``) with **one row per case**
+  (``<tr class="case-row" data-case="ID">``), under the case's first (primary) hypothesis, and the
+  linkage-gain plot across cases and hypotheses;
+* a section per case (``<section class="case" id="case-ID">``): parameters, every hypothesis' verdict
+  (the per-hypothesis rows of :mod:`linkage.compare`), the thresholds table, the conditions in
+  closed form (the cleared constraints and their critical :math:`\delta`, separate and under each
+  hypothesis), the plots, and the timeline table with each hypothesis' fit.
+
+The notebook helpers (:func:`analysis_html`, :func:`analysis_latex`, :func:`case_report_html`,
+:func:`case_report_latex`) back the ``_repr_html_`` / ``_repr_latex_`` methods of
+:class:`~linkage.engine.analysis.Analysis`, :class:`~linkage.render.report.CaseReport` and
+:class:`~linkage.compare.Comparison`; they leave out plots.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import TYPE_CHECKING
+
+import sympy
+from sympy.printing.mathml import mathml
+
+from linkage import __version__
+from linkage.cases.case import Case
+from linkage.engine.threshold import Threshold
+from linkage.errors import LinkageError
+
+if TYPE_CHECKING:
+    from linkage.compare import Comparison, ComparisonRow
+    from linkage.engine.analysis import Analysis
+    from linkage.engine.constraints import DeviationConstraint
+    from linkage.render.report import CaseReport
+
+MATHML_LIMIT = 2000
+"""Closed forms longer than this (as text) are summarised instead of typeset."""
+
+MAX_REGION_PLOTS = 3
+"""At most this many region plots per case (parameters with a range that enter the payoffs)."""
+
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",sans-serif;
+margin:0 auto;max-width:72rem;padding:1rem 1.5rem 3rem;color:#1f2328;background:#fff;line-height:1.45}
+h1{font-size:1.7rem;margin:.5rem 0}h2{font-size:1.35rem;border-bottom:2px solid #d0d7de;padding-bottom:.2rem;
+margin-top:2.2rem}h3{font-size:1.1rem;margin-top:1.4rem}h4{font-size:1rem;margin:1rem 0 .3rem}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.88rem}
+th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f6f8fa}tbody tr:nth-child(even){background:#fbfcfd}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.yes{color:#1a7f37;font-weight:600}.no{color:#cf222e;font-weight:600}.undecided{color:#9a6700}
+.muted{color:#656d76}.note{font-size:.85rem;color:#656d76}
+figure{margin:1rem 0}figure img{max-width:100%;height:auto;border:1px solid #eaeef2}
+figcaption{font-size:.85rem;color:#656d76}
+math{font-size:1.05em}ul.conditions{list-style:none;padding-left:0}ul.conditions li{margin:.3rem 0}
+nav ul{columns:2;padding-left:1.2rem}.scroll{overflow-x:auto}
+code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em}
+"""
+
+
+# -- small pieces -------------------------------------------------------------------------------
+def anchor(case_id: str) -> str:
+    """The HTML id of a case's section."""
+    return "case-" + re.sub(r"[^A-Za-z0-9_-]", "-", case_id)
+
+
+def math(expr: sympy.Basic) -> str:
+    """``expr`` as inline presentation MathML (text when too long or not printable)."""
+    text = sympy.sstr(expr)
+    if len(text) > MATHML_LIMIT:
+        return f'<span class="muted">(closed form of {len(text)} characters; see the JSON output)</span>'
+    try:
+        body = mathml(expr, printer="presentation")
+    except Exception:  # a sympy object the MathML printer does not know: show it as text
+        return f"<code>{escape(text)}</code>"
+    return f'<math display="inline">{body}</math>'
+
+
+def threshold_math(t: Threshold) -> str:
+    """A critical δ: MathML of its closed form, ``never``, or ``0`` (always)."""
+    if t.status == "never":
+        return '<span class="no">never</span>'
+    if t.status == "always":
+        return '<math display="inline"><mn>0</mn></math> <span class="muted">(always)</span>'
+    if t.exact is None:
+        return "root in (0, 1) of " + math(sympy.Eq(t.polynomial, 0))
+    out = math(t.exact)
+    if t.exact.is_number and not t.exact.is_Integer:
+        out += f' <span class="muted">≈ {float(sympy.N(t.exact, 30)):.4f}</span>'
+    return out
+
+
+def verdict(value: bool | None) -> str:
+    word = {True: "yes", False: "no", None: "undecided"}[value]
+    return f'<span class="{word}">{word}</span>'
+
+
+def table(head: Sequence[str], rows: Iterable[Sequence[str]], *, attrs: str = "",
+          row_attrs: Sequence[str] | None = None) -> str:
+    """A table from already-escaped header and cell HTML."""
+    out = [f"<div class=\"scroll\"><table{attrs}>", "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head)
+           + "</tr></thead>", "<tbody>"]
+    for i, row in enumerate(rows):
+        extra = row_attrs[i] if row_attrs is not None else ""
+        out.append(f"<tr{extra}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
+    out += ["</tbody>", "</table></div>"]
+    return "\n".join(out)
+
+
+def svg_figure(fig: object, caption: str) -> str:
+    """A figure embedded as an SVG ``data:`` URI with its caption."""
+    from linkage.plots import figure_bytes
+
+    data = base64.b64encode(figure_bytes(fig, "svg")).decode("ascii")  # type: ignore[arg-type]
+    return (f'<figure><img alt="{escape(caption)}" src="data:image/svg+xml;base64,{data}">'
+            f"<figcaption>{escape(caption)}</figcaption></figure>")
+
+
+# -- comparison ---------------------------------------------------------------------------------
+COMPARISON_COLUMNS = ("case", "hypothesis", "players", "domains", "delta", "separate", "linked",
+                      "helps_interval", "vulnerable", "lever", "linked_holds", "separate_holds", "helps",
+                      "fit")
+
+
+def _cell(row: ComparisonRow, column: str) -> str:
+    text = row.text(column)
+    if column in ("linked_holds", "helps") and text in ("yes", "no", "undecided"):
+        return f'<span class="{text}">{text}</span>'
+    if column == "case":
+        return f'<a href="#{anchor(row.case)}">{escape(text)}</a>'
+    return escape(text)
+
+
+def comparison_table(result: Comparison, *, table_id: str | None = None, row_class: str = "row",
+                     columns: Sequence[str] = COMPARISON_COLUMNS) -> str:
+    """The rows of ``result`` as an HTML table (links to the case sections)."""
+    from linkage.compare import COLUMNS
+
+    attrs = f' id="{escape(table_id)}"' if table_id else ""
+    return table(
+        [escape(COLUMNS[c]) for c in columns],
+        [[_cell(r, c) for c in columns] for r in result.rows],
+        attrs=attrs,
+        row_attrs=[
+            f' class="{row_class}" data-case="{escape(r.case)}" data-hypothesis="{escape(r.hypothesis)}"'
+            for r in result.rows
+        ],
+    )
+
+
+# -- one case -----------------------------------------------------------------------------------
+def _parameters(case: Case) -> str:
+    if not case.parameters:
+        return ""
+    rows = []
+    for p in case.parameters.values():
+        rows.append([
+            f"<code>{escape(p.name)}</code>", math(p.value),
+            "" if p.low is None else math(p.low), "" if p.high is None else math(p.high),
+            escape(p.unit), escape(p.source),
+        ])
+    return "<h3>Parameters</h3>\n" + table(["name", "value", "low", "high", "unit", "source"], rows)
+
+
+def _thresholds(report: CaseReport) -> str:
+    case = report.case
+    a = report.primary
+    head = ["player", "δ", *(f"{escape(k)} (separate)" for k in case.domain_ids),
+            *(f"linked: {escape(h.id)}" for h in case.hypotheses)]
+    rows = []
+    for p in case.players:
+        rows.append([
+            escape(p), math(a.game.discount.of(p)),
+            *(threshold_math(a.separate_thresholds[p][k]) for k in case.domain_ids),
+            *(threshold_math(report.analyses[h.id].linked_thresholds[p]) for h in case.hypotheses),
+        ])
+    return ("<h3>Critical discount factors</h3>\n"
+            '<p class="note">At the calibration. A constraint holds for δ at or above its critical '
+            "value; <em>never</em>: no δ &lt; 1 sustains it; 0: it always holds.</p>\n"
+            + table(head, rows))
+
+
+def _constraint_items(c: DeviationConstraint, order: tuple[str, ...], linked: bool) -> list[str]:
+    items = []
+    for cond in c.conditions:
+        where = ""
+        if linked:
+            dev = ", ".join(k for k in order if k in c.deviation)
+            pun = ", ".join(k for k in order if k in c.punished)
+            where = f' <span class="muted">deviate in {{{escape(dev)}}}, punished in {{{escape(pun)}}}</span>'
+        label = "" if cond.label == "grim" else f' <span class="muted">[{escape(cond.label)}]</span>'
+        items.append(f"<li>{math(cond.cleared)}{label}{where}<br>δ* = {threshold_math(cond.threshold)}</li>")
+    return items
+
+
+def _conditions(report: CaseReport) -> str:
+    case = report.case
+    order = case.domain_ids
+    first = report.symbolic[case.hypotheses[0].id]
+    out = ["<h3>Conditions in closed form</h3>",
+           '<p class="note">Cleared incentive constraints (no division by 1 − δ) in the case\'s '
+           "parameters, with their critical δ.</p>", "<h4>Separate: each domain punished only in itself</h4>"]
+    for p in case.players:
+        items = []
+        for k in order:
+            c = first.separate_constraints[p][k]
+            items += [f"<li><strong>{escape(k)}</strong>: " + i.removeprefix("<li>")
+                      for i in _constraint_items(c, order, linked=False)]
+        out.append(f"<p><strong>{escape(p)}</strong></p><ul class=\"conditions\">" + "".join(items) + "</ul>")
+    for h in case.hypotheses:
+        s = report.symbolic[h.id]
+        title = f" ({escape(h.title)})" if h.title else ""
+        out.append(f"<h4>Linked under <code>{escape(h.id)}</code>{title}</h4>")
+        for p in case.players:
+            items = [i for c in s.linked_constraints[p] for i in _constraint_items(c, order, linked=True)]
+            out.append(f"<p><strong>{escape(p)}</strong> (critical δ: "
+                       f"{threshold_math(s.linked_thresholds[p])})</p><ul class=\"conditions\">"
+                       + "".join(items) + "</ul>")
+    return "\n".join(out)
+
+
+def _timeline(case: Case) -> str:
+    from linkage.timeline import TimelineAnalysis
+
+    if not case.timeline:
+        return '<h3>Timeline</h3>\n<p class="muted">No timeline in this case file.</p>'
+    t = TimelineAnalysis(case)
+    ids = case.domain_ids
+    rows = []
+    for p in t.periods:
+        cells = [escape(f"{p.start} – {p.end or 'now'}"), escape(p.event), f"<code>{escape(p.hypothesis)}</code>"]
+        for k in ids:
+            pred = "coop" if p.predicted[k] else "break"
+            obs = p.observed.get(k, "") or "–"
+            mark = "" if k not in p.scored else (' <span class="yes">✓</span>' if p.scored[k]
+                                                  else ' <span class="no">✗</span>')
+            cells.append(f"{pred} / {escape(obs)}{mark}")
+        rows.append(cells)
+    fit_rows = [[f"<code>{escape(h)}</code>", str(f["matched"]), str(f["scored"]),
+                 "n/a" if f["share"] is None else f"{100 * f['share']:.0f}%"] for h, f in t.fit.items()]
+    return ("<h3>Timeline</h3>\n"
+            '<p class="note">Each cell: predicted (coop/break) / observed; ✓ or ✗ where scored.</p>\n'
+            + table(["period", "event", "hypothesis", *(escape(k) for k in ids)], rows)
+            + "\n<h4>Fit</h4>\n" + table(["hypothesis", "matched", "scored", "share"], fit_rows))
+
+
+def region_parameters(case: Case) -> list[str]:
+    """Parameters worth a region plot: with a range, entering the payoffs (at most a few)."""
+    used = {s.name for s in case.game.free_symbols}
+    out = [n for n, p in case.parameters.items() if n in used and (p.low is not None or p.high is not None)]
+    return out[:MAX_REGION_PLOTS]
+
+
+def _plots(case: Case) -> str:
+    from linkage import plots
+
+    out = ["<h3>Plots</h3>"]
+    hyp = case.hypotheses[0].id
+    fig = plots.plot_thresholds(case)
+    out.append(svg_figure(fig, f"Critical δ per player and domain, separate vs linked under {hyp!r}; "
+                               "dashed: the calibrated δ."))
+    for name in region_parameters(case):
+        fig = plots.plot_region(case, name)
+        out.append(svg_figure(fig, f"Enforceable region in ({name}, δ) under {hyp!r}, other parameters "
+                                   "at their calibrated values."))
+    if case.timeline:
+        out.append(svg_figure(plots.plot_timeline(case), "Observed and predicted states per period."))
+    return "\n".join(out)
+
+
+def case_section(report: CaseReport, *, plots: bool = True, section_id: str | None = None) -> str:
+    """The section of one case (``plots=False`` leaves out the figures)."""
+    from linkage.compare import case_rows
+
+    case = report.case
+    sid = section_id or anchor(case.id)
+    title = case.title or case.id
+    out = [f'<section class="case" id="{escape(sid)}" data-case="{escape(case.id)}">',
+           f"<h2>{escape(title)} <span class=\"muted\">(<code>{escape(case.id)}</code>)</span></h2>"]
+    if case.description:
+        out.append(f"<p>{escape(case.description)}</p>")
+    discount = case.game.subs(case.calibration()).discount
+    facts = [
+        ("players", ", ".join(case.players)), ("domains", ", ".join(case.domain_ids)),
+        ("strategy", case.game.strategy.kind),
+        ("hypotheses", ", ".join(h.id for h in case.hypotheses)),
+    ]
+    out.append("<p>" + " · ".join(f"<strong>{escape(k)}</strong>: {escape(v)}" for k, v in facts)
+               + f" · <strong>δ</strong>: {', '.join(f'{escape(p)} {math(discount.of(p))}' for p in case.players)}</p>")
+    if case.sources:
+        out.append("<p class=\"note\">Sources: " + "; ".join(escape(s) for s in case.sources) + "</p>")
+    out.append(_parameters(case))
+    from linkage.compare import Comparison
+
+    rows = Comparison(tuple(case_rows(case)))
+    columns = ("hypothesis", "separate", "linked", "helps_interval", "gain", "vulnerable", "lever",
+               "linked_holds", "separate_holds", "helps", "fit")
+    out.append("<h3>Hypotheses</h3>\n" + comparison_table(rows, columns=columns, row_class="hypothesis-row"))
+    out.append(_thresholds(report))
+    out.append(_conditions(report))
+    if plots:
+        out.append(_plots(case))
+    out.append(_timeline(case))
+    out.append("</section>")
+    return "\n".join(s for s in out if s)
+
+
+# -- the whole report ---------------------------------------------------------------------------
+def render_html(cases: Sequence[Case], *, title: str = "Issue-linkage report", plots: bool = True) -> str:
+    """ONE self-contained HTML page for ``cases`` (see the module docstring)."""
+    from linkage.compare import compare
+    from linkage.render.report import CaseReport
+
+    if not cases:
+        raise LinkageError("a report needs at least one case")
+    ordered = sorted(cases, key=lambda c: (c.id, c.path or ""))
+    result = compare(ordered)
+    if result.failures:
+        raise LinkageError("; ".join(str(f) for f in result.failures))
+    primary = result.primary()
+    ids: dict[str, int] = {}
+    sections = []
+    nav = []
+    for case in ordered:
+        n = ids[case.id] = ids.get(case.id, 0) + 1
+        sid = anchor(case.id) + ("" if n == 1 else f"-{n}")
+        sections.append(case_section(CaseReport(case), plots=plots, section_id=sid))
+        nav.append(f'<li><a href="#{escape(sid)}">{escape(case.title or case.id)}</a></li>')
+    body = [
+        f"<header><h1>{escape(title)}</h1>",
+        f'<p class="note">{len(ordered)} case(s). Generated by linkage {escape(__version__)}; '
+        "exact values are in <code>linkage analyze --format json</code>.</p></header>",
+        "<nav><h2>Cases</h2><ul>" + "".join(nav) + "</ul></nav>",
+        '<section id="comparison-section"><h2>Comparison</h2>',
+        '<p class="note">One row per case, under its first (primary) hypothesis; every hypothesis is '
+        "in the case's section. δ*: the critical discount factor (separate: the maximum over the "
+        "player's domains); lever: the domain donating most slack to the vulnerable player.</p>",
+        comparison_table(primary, table_id="comparison", row_class="case-row"),
+    ]
+    if plots:
+        from linkage.plots import plot_linkage_gain
+
+        body.append(svg_figure(plot_linkage_gain(result),
+                               "Linkage gain per case and hypothesis: max separate δ* − max linked δ*."))
+    body.append("</section>")
+    body += sections
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<link rel="icon" href="data:,">\n'
+        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        + "\n".join(body) + "\n</body>\n</html>\n"
+    )
+
+
+# -- notebooks ----------------------------------------------------------------------------------
+def analysis_html(a: Analysis) -> str:
+    """An :class:`Analysis` as an HTML table (thresholds, verdicts, what linkage buys)."""
+    g = a.game
+    head = ["player", "δ", *(f"{escape(k)} (separate)" for k in g.domain_ids), "linked"]
+    rows = [[escape(p), math(g.discount.of(p)),
+             *(threshold_math(a.separate_thresholds[p][k]) for k in g.domain_ids),
+             threshold_math(a.linked_thresholds[p])] for p in g.players]
+    interval = a.helps_interval
+    try:
+        vulnerable = a.vulnerable
+    except (ValueError, LinkageError):  # undecidable comparison of closed forms
+        vulnerable = None
+    facts = [
+        f"linked sustainable: {verdict(a.linked_sustainable)}",
+        f"linkage helps: {verdict(a.helps)}",
+        "helps on δ ∈ " + ("–" if interval is None else
+                           f"[{math(interval.low)}, {math(interval.high)})"),
+        f"vulnerable: {escape(vulnerable or '–')}",
+        f"lever: {escape((a.lever.get(vulnerable) if vulnerable else None) or '–')}",
+    ]
+    return (f'<div class="linkage-analysis"><p><strong>{escape(g.id)}</strong> · linkage '
+            f"<code>{escape(g.linkage.mode)}</code></p>" + table(head, rows)
+            + "<p>" + " · ".join(facts) + "</p></div>")
+
+
+def _latex_threshold(t: Threshold) -> str:
+    if t.status == "never":
+        return r"\text{never}"
+    if t.status == "always":
+        return "0"
+    if t.exact is None:
+        return r"\text{root of }" + sympy.latex(t.polynomial)
+    return sympy.latex(t.exact)
+
+
+def _text(s: str) -> str:
+    from linkage.compare import latex_escape
+
+    return r"\text{" + latex_escape(s) + "}"
+
+
+def analysis_latex(a: Analysis) -> str:
+    """An :class:`Analysis` as a MathJax-ready ``array`` of critical δ (separate and linked)."""
+    g = a.game
+    head = " & ".join([_text("player"), r"\delta", *(_text(k) for k in g.domain_ids), _text("linked")])
+    rows = [" & ".join([_text(p), sympy.latex(g.discount.of(p)),
+                        *(_latex_threshold(a.separate_thresholds[p][k]) for k in g.domain_ids),
+                        _latex_threshold(a.linked_thresholds[p])]) for p in g.players]
+    cols = "l" + "c" * (len(g.domain_ids) + 2)
+    return rf"$$\begin{{array}}{{{cols}}}{head} \\ \hline " + r" \\ ".join(rows) + r"\end{array}$$"
+
+
+def case_report_html(report: CaseReport) -> str:
+    """A :class:`CaseReport` as its report section, without plots."""
+    return f"<div class=\"linkage-report\">{case_section(report, plots=False)}</div>"
+
+
+def case_report_latex(report: CaseReport) -> str:
+    """A :class:`CaseReport` as an ``array``: separate δ* per domain and linked δ* per hypothesis."""
+    case, a = report.case, report.primary
+    head = " & ".join([_text("player"), *(_text(k) for k in case.domain_ids),
+                       *(_text(f"linked ({h.id})") for h in case.hypotheses)])
+    rows = [" & ".join([_text(p), *(_latex_threshold(a.separate_thresholds[p][k]) for k in case.domain_ids),
+                        *(_latex_threshold(report.analyses[h.id].linked_thresholds[p]) for h in case.hypotheses)])
+            for p in case.players]
+    cols = "l" + "c" * (len(case.domain_ids) + len(case.hypotheses))
+    return (rf"$$\begin{{array}}{{{cols}}}{head} \\ \hline " + r" \\ ".join(rows) + r"\end{array}$$")
