@@ -54,7 +54,10 @@ class Parameter:
 
     @property
     def symbol(self) -> sympy.Symbol:
-        """The parameter as a sympy symbol (non-negative when its range starts at 0 or above)."""
+        """The parameter as a sympy symbol: positive when its range starts above 0, non-negative
+        when it starts at 0, real otherwise (so sympy can decide signs in closed forms)."""
+        if self.low is not None and self.low > 0:
+            return sympy.Symbol(self.name, positive=True)
         if self.low is not None and self.low >= 0:
             return sympy.Symbol(self.name, nonnegative=True)
         return sympy.Symbol(self.name, real=True)

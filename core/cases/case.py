@@ -39,11 +39,13 @@ class ParameterValue:
 
     @property
     def symbol(self) -> sympy.Symbol:
-        return parameter_symbol(self.name, self.low if self.low is not None else self.value)
+        return parameter_symbol(self.name, self.low)
 
 
 def parameter_symbol(name: str, lower_bound: sympy.Expr | None = None) -> sympy.Symbol:
-    """The sympy symbol of a case parameter (non-negative when its lower bound is)."""
+    """The sympy symbol of a case parameter: positive, non-negative or real by its lower bound."""
+    if lower_bound is not None and lower_bound.is_number and lower_bound > 0:
+        return sympy.Symbol(name, positive=True)
     if lower_bound is not None and lower_bound.is_number and lower_bound >= 0:
         return sympy.Symbol(name, nonnegative=True)
     return sympy.Symbol(name, real=True)

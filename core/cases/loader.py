@@ -602,8 +602,16 @@ def _timeline(value: Any, params: Mapping[str, ParameterValue], domain_ids: list
                         found=name, hint=_did_you_mean(name, params))
                 continue
             e = r.expression(v, f"{path}.set.{name}", names)
-            if e is not None:
-                changes[name] = e
+            if e is None:
+                continue
+            spec = params[name]
+            if e.is_number and (
+                (spec.low is not None and e < spec.low) or (spec.high is not None and e > spec.high)
+            ):
+                r.error(f"{path}.set.{name}", "value outside the parameter's range",
+                        expected=f"between {spec.low} and {spec.high}", found=v)
+                continue
+            changes[name] = e
         observed: dict[str, str] = {}
         for did, state in (r.table(table.get("observed", {}), f"{path}.observed") or {}).items():
             if did not in domain_ids:

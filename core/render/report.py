@@ -144,3 +144,14 @@ class CaseReport:
                 for name, p in case.parameters.items()
             }
         return out
+
+    # -- notebooks (rich display in Jupyter) ------------------------------------------------------
+    def _repr_html_(self) -> str:
+        from linkage.render.html import case_report_html
+
+        return case_report_html(self)
+
+    def _repr_latex_(self) -> str:
+        from linkage.render.html import case_report_latex
+
+        return case_report_latex(self)

@@ -1,0 +1,385 @@
+"""``linkage report``: one self-contained HTML file, checked as bytes and in a real headless browser.
+
+The browser checks drive Debian's chromium through the DevTools protocol (CDP) over a websocket
+(``websocket-client``): the page must load with no console error or exception, make no request
+other than the ``file:`` URL itself (``data:`` URIs are not requests to any address), show one
+comparison row per case, and paint a screenshot that is not blank. A control page with a console
+error and a request to a closed loopback port proves the harness sees both. Without chromium the
+test fails and says how to install it.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from linkage.cases.loader import load_case
+from linkage.cli import main
+from linkage.engine.threshold import combine
+from linkage.render.html import render_html
+from linkage.render.report import CaseReport
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "cases" / "example.toml"
+
+CASE_TOML = """
+[case]
+id = "tiny_<b>"
+title = "Tiny & <script>alert(1)</script> case"
+players = ["J", "R"]
+discount = "d"
+sources = ["https://example.org/not-fetched"]
+
+[parameters]
+d = { value = "3/5", low = "1/2", high = "9/10" }
+g = { value = 2, low = 1, high = 4, unit = "USD bn", source = "assumed <here>" }
+
+[[domains]]
+id = "fish"
+payoffs.J = { C = 3, D = "3+g", N = 1 }
+payoffs.R = { C = 3, D = 4, N = 1 }
+
+[[domains]]
+id = "lng"
+payoffs.J = { C = 5, D = 5, N = 0 }
+payoffs.R = { C = 4, D = 5, N = 0 }
+
+[[hypotheses]]
+id = "full"
+mode = "full"
+
+[[hypotheses]]
+id = "separate"
+mode = "separate"
+
+[[timeline]]
+date = "2020-01"
+title = "Start"
+observed = { fish = "cooperating", lng = "cooperating" }
+
+[[timeline]]
+date = "2022-06"
+title = "Shock <&>"
+set = { g = 4 }
+observed = { fish = "suspended" }
+"""
+
+TIMEOUT = 30.0
+"""Upper bound (seconds) on every wait for the browser."""
+
+INSTALL = (
+    "chromium is required for the HTML report test and was not found; install it with "
+    "'apt-get update && apt-get install -y chromium' (scripts/test.sh does this in CI)"
+)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cases") / "tiny.toml"
+    path.write_text(CASE_TOML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory: pytest.TempPathFactory, tiny: Path) -> Path:
+    """The report of the tiny case and cases/example.toml, written once by the CLI."""
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    assert main(["report", str(tiny), str(EXAMPLE), "-o", str(out)]) == 0
+    return out
+
+
+# -- the HTML itself ------------------------------------------------------------------------------
+class _Collector(HTMLParser):
+    """Tags with attributes, and the text outside <style>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._in_style:
+            self.text.append(data)
+
+
+def parse(html: str) -> _Collector:
+    c = _Collector()
+    c.feed(html)
+    return c
+
+
+def test_report_is_self_contained_and_escaped(report_file: Path) -> None:
+    html = report_file.read_text(encoding="utf-8")
+    page = parse(html)
+    tags = [t for t, _ in page.tags]
+    assert "script" not in tags  # the case title's <script> is text, not a tag
+    assert "Tiny &amp; &lt;script&gt;alert(1)&lt;/script&gt; case" in html
+    assert "Shock &lt;&amp;&gt;" in html and "assumed &lt;here&gt;" in html
+    for tag, attrs in page.tags:
+        for name in ("src", "href"):
+            value = attrs.get(name)
+            if value is not None:  # only in-page anchors and data: URIs
+                assert value.startswith(("#", "data:")), (tag, name, value[:60])
+    assert tags.count("link") == 1 and "iframe" not in tags and "object" not in tags
+    assert "@import" not in html and "url(" not in html.split("<style>")[1].split("</style>")[0]
+    assert tags.count("math") > 10  # closed forms as MathML
+    assert '<math display="inline">' in html and "<mfrac>" in html
+    imgs = [a for t, a in page.tags if t == "img"]
+    assert imgs and all(str(a["src"]).startswith("data:image/svg+xml;base64,") for a in imgs)
+    svg = base64.b64decode(str(imgs[0]["src"]).split(",", 1)[1]).decode("utf-8")
+    assert "<svg" in svg and "Date" not in svg
+    refs = re.findall(r'href="([^"]*)"', svg)  # namespaces are names, not requests; links would be
+    assert refs and all(r.startswith("#") for r in refs)
+
+
+def test_comparison_table_has_one_row_per_case(report_file: Path) -> None:
+    html = report_file.read_text(encoding="utf-8")
+    table = html.split('<table id="comparison">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<tr class="case-row" data-case="([^"]*)" data-hypothesis="([^"]*)"', table)
+    assert rows == [("example", "linkage"), ("tiny_&lt;b&gt;", "full")]
+    # every hypothesis is in its case's section
+    assert html.count('class="hypothesis-row"') == 3
+    assert 'id="case-tiny_-b-"' in html and 'href="#case-tiny_-b-"' in html
+
+
+def test_sections_hold_conditions_thresholds_plots_and_timeline(report_file: Path) -> None:
+    html = report_file.read_text(encoding="utf-8")
+    section = html.split('<section class="case" id="case-tiny_-b-"', 1)[1]
+    for heading in ("Parameters", "Hypotheses", "Critical discount factors", "Conditions in closed form",
+                    "Plots", "Timeline", "Fit"):
+        assert f">{heading}</h" in section
+    # J's separate fish constraint (1-δ)g <= 2δ in closed form, and its critical value g/(g+2)
+    assert "<mi>g</mi>" in section and "&#x2264;" in section
+    assert "<mfrac><mi>g</mi><mrow><mi>g</mi><mo>+</mo><mn>2</mn></mrow></mfrac>" in section
+    # thresholds plot, region plot for g (d does not enter the payoffs), timeline plot
+    assert section.count("<img ") == 3
+    # the timeline table scores the 2022 breakdown of fish: 'full' predicts cooperation (✗)
+    assert "break / suspended" in section and "coop / suspended" in section
+    assert ">75%<" in section and ">100%<" in section
+
+
+def test_report_bytes_are_deterministic(report_file: Path, tiny: Path) -> None:
+    again = render_html([load_case(EXAMPLE), load_case(tiny)])  # the order given does not matter
+    assert again.encode("utf-8") == report_file.read_bytes()
+
+
+def test_report_names_failed_cases_and_still_writes(
+    tmp_path: Path, tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[case]\nid = 'bad'\n", encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert main(["report", str(tiny), str(bad), "--no-plots", "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "bad.toml" in err[0] and "players" in err[0]
+    html = out.read_text(encoding="utf-8")
+    assert html.count('class="case-row"') == 1 and "<img " not in html
+    assert main(["report", str(bad), "-o", str(out)]) == 1
+
+
+def test_notebook_reprs(tiny: Path) -> None:
+    report = CaseReport(load_case(tiny))
+    html = report._repr_html_()
+    assert html.startswith('<div class="linkage-report">') and "<img " not in html
+    assert "Critical discount factors" in html
+    latex = report._repr_latex_()
+    assert latex.startswith("$$\\begin{array}") and latex.endswith("\\end{array}$$")
+    assert "\\frac{1}{2}" in latex and "\\text{linked (separate)}" in latex
+    a = report.primary
+    assert "linked sustainable" in a._repr_html_() and "\\frac{2}{9}" in a._repr_latex_()
+    # the calibrated 'full' analysis: J's linked threshold is 2/9, R's 1/4
+    assert combine(a.linked_thresholds.values()).value == pytest.approx(0.25)
+
+
+# -- the browser ----------------------------------------------------------------------------------
+class Browser:
+    """Headless chromium driven over the DevTools protocol, one page session."""
+
+    def __init__(self, user_data_dir: Path) -> None:
+        import websocket
+
+        exe = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+        if exe is None:
+            pytest.fail(INSTALL)
+        self.proc = subprocess.Popen(
+            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
+             "--window-size=1200,1600", f"--user-data-dir={user_data_dir}", "--remote-debugging-port=0",
+             "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        port_file = user_data_dir / "DevToolsActivePort"
+        deadline = time.monotonic() + TIMEOUT
+        while not (port_file.exists() and len(port_file.read_text().splitlines()) >= 2):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                self.close()
+                pytest.fail(f"chromium did not open its DevTools port within {TIMEOUT:.0f} s")
+            time.sleep(0.05)
+        port, path = port_file.read_text().splitlines()[:2]
+        self.ws = websocket.create_connection(f"ws://127.0.0.1:{port}{path}", timeout=TIMEOUT,
+                                              suppress_origin=True)
+        self.next_id = 0
+        self.events: list[dict[str, Any]] = []
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            self.call(f"{domain}.enable", session=True)
+
+    def _recv(self, deadline: float) -> dict[str, Any]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("no answer from chromium")
+        self.ws.settimeout(remaining)
+        message: dict[str, Any] = json.loads(self.ws.recv())
+        if "method" in message:
+            self.events.append(message)
+        return message
+
+    def call(self, method: str, *, session: bool = False, **params: Any) -> dict[str, Any]:
+        self.next_id += 1
+        request: dict[str, Any] = {"id": self.next_id, "method": method, "params": params}
+        if session:
+            request["sessionId"] = self.session
+        self.ws.send(json.dumps(request))
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            message = self._recv(deadline)
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                result: dict[str, Any] = message.get("result", {})
+                return result
+
+    def wait_for(self, method: str, seconds: float = TIMEOUT) -> None:
+        deadline = time.monotonic() + seconds
+        seen = len(self.events)
+        while not any(e["method"] == method for e in self.events[seen:]):
+            self._recv(deadline)
+
+    def drain(self, seconds: float) -> None:
+        """Collect events for ``seconds`` (late console messages, requests)."""
+        import websocket
+
+        deadline = time.monotonic() + seconds
+        try:
+            while True:
+                self._recv(deadline)
+        except (TimeoutError, websocket.WebSocketTimeoutException):
+            return
+
+    def load(self, url: str) -> None:
+        self.events.clear()
+        self.call("Page.navigate", session=True, url=url)
+        self.wait_for("Page.loadEventFired")
+        self.drain(0.5)
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", session=True, expression=expression, returnByValue=True)
+        return result["result"].get("value")
+
+    def screenshot(self) -> bytes:
+        data = self.call("Page.captureScreenshot", session=True, format="png")["data"]
+        return base64.b64decode(data)
+
+    def errors(self) -> list[str]:
+        out = []
+        for e in self.events:
+            m, p = e["method"], e.get("params", {})
+            if m == "Runtime.consoleAPICalled" and p.get("type") == "error":
+                out.append("console.error: " + " ".join(str(a.get("value")) for a in p.get("args", [])))
+            elif m == "Runtime.exceptionThrown":
+                out.append("exception: " + str(p.get("exceptionDetails", {}).get("text")))
+            elif m == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
+                out.append("log: " + str(p["entry"].get("text")))
+        return out
+
+    def requests(self) -> list[str]:
+        return [e["params"]["request"]["url"] for e in self.events if e["method"] == "Network.requestWillBeSent"]
+
+    def close(self) -> None:
+        try:
+            if getattr(self, "ws", None) is not None:
+                self.call("Browser.close")
+        except Exception:  # already gone: fall through to the signal
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # the group chromium was started in
+            self.proc.wait(timeout=10)
+        if getattr(self, "ws", None) is not None:
+            self.ws.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    b = Browser(tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+def _network(urls: list[str], page: str) -> list[str]:
+    """Requests to anything but the page itself (``data:`` URIs are not network requests)."""
+    return [u for u in urls if u != page and not u.startswith("data:")]
+
+
+def test_browser_harness_sees_errors_and_requests(tmp_path: Path, browser: Browser) -> None:
+    # Control: a console error and a request to a closed port on the loopback address.
+    control = tmp_path / "control.html"
+    control.write_text('<!DOCTYPE html><html><body><p>control</p><img src="http://127.0.0.1:9/x.png">'
+                       '<script>console.error("boom")</script></body></html>', encoding="utf-8")
+    browser.load(control.as_uri())
+    assert any("boom" in e for e in browser.errors())
+    assert "http://127.0.0.1:9/x.png" in _network(browser.requests(), control.as_uri())
+
+
+def test_report_in_headless_chromium(report_file: Path, tmp_path: Path, browser: Browser) -> None:
+    from matplotlib.image import imread
+
+    url = report_file.as_uri()
+    browser.load(url)
+    assert browser.errors() == []
+    assert url in browser.requests()  # the harness did observe the page's own request
+    assert _network(browser.requests(), url) == []
+    rows = browser.evaluate(
+        "Array.from(document.querySelectorAll('#comparison tbody tr.case-row'))"
+        ".map(r => r.dataset.case)"
+    )
+    assert rows == ["example", "tiny_<b>"]
+    images = browser.evaluate(
+        "Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)"
+    )
+    assert images and all(images)  # every embedded SVG decoded
+    maths = browser.evaluate("document.querySelectorAll('math').length")
+    assert maths > 10
+    png = browser.screenshot()
+    (tmp_path / "report.png").write_bytes(png)
+    pixels = imread(io.BytesIO(png))
+    flat = pixels.reshape(-1, pixels.shape[-1])[:, :3]
+    assert len({tuple(p) for p in flat[:: max(1, len(flat) // 20000)].tolist()}) > 10
+    assert (flat < 0.9).any(axis=1).mean() > 0.01  # a visible share of non-white pixels
