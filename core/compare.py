@@ -26,9 +26,9 @@ displays itself in Jupyter. The columns (:data:`COLUMNS`) are
     the domain that donates most slack to the vulnerable player: :attr:`Analysis.lever` of that
     player, the domain with the largest positive grim slack
     :math:`s_{ik}(\delta_i) = (\bar D_{ik}-N_{ik})(\delta_i-\delta_{ik})` at their calibrated
-    :math:`\delta_i` (``-`` when no domain has positive slack). Under a hypothesis that does not pool
-    the vulnerable player's domains (``separate``) no slack is transferred: the lever is then the
-    domain that *would* donate most if they were linked;
+    :math:`\delta_i` (``-`` when no domain has positive slack). Under a hypothesis that does
+    not pool the vulnerable player's domains (``separate``) no slack is transferred: the lever
+    is then the domain that *would* donate most if they were linked;
 ``linked_holds``, ``separate_holds``, ``helps``
     the verdict at the calibrated discount factors: whether the linked package is self-enforcing,
     which domains are self-enforcing on their own, and whether linkage strictly helps;
@@ -51,7 +51,7 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import sympy
@@ -60,6 +60,9 @@ from linkage.cases.case import Case
 from linkage.engine.analysis import Interval
 from linkage.engine.threshold import Threshold, combine
 from linkage.errors import CaseErrors, LinkageError
+
+if TYPE_CHECKING:
+    from linkage.timeline import TimelineAnalysis
 
 COLUMNS: dict[str, str] = {
     "case": "case",
@@ -128,7 +131,9 @@ def parse_columns(spec: str | Sequence[str] | None) -> tuple[str, ...]:
     """Column names from ``"a,b,c"`` or a sequence; :class:`LinkageError` names unknown ones."""
     if spec is None:
         return DEFAULT_COLUMNS
-    names = [c.strip() for c in spec.split(",")] if isinstance(spec, str) else [str(c) for c in spec]
+    names = (
+        [c.strip() for c in spec.split(",")] if isinstance(spec, str) else [str(c) for c in spec]
+    )
     names = [c for c in names if c]
     unknown = [c for c in names if c not in COLUMNS]
     if unknown:
@@ -153,7 +158,8 @@ class Failure:
         return self.error if self.error.startswith(self.name) else f"{self.name}: {self.error}"
 
 
-def _one_line(exc: Exception) -> str:
+def one_line(exc: Exception) -> str:
+    """An error message on one line (several case-file problems: the first and a count)."""
     if isinstance(exc, CaseErrors):
         first = str(exc.errors[0]) if exc.errors else str(exc)
         more = len(exc.errors) - 1
@@ -213,7 +219,10 @@ class ComparisonRow:
         if column == "domains":
             return ", ".join(self.domains)
         if column == "delta":
-            values = {p: (number(_float(d)) if d.is_number else sympy.sstr(d)) for p, d in self.delta.items()}
+            values = {
+                p: (number(_float(d)) if d.is_number else sympy.sstr(d))
+                for p, d in self.delta.items()
+            }
             distinct = set(values.values())
             return distinct.pop() if len(distinct) == 1 else _per_player(values)
         if column == "separate":
@@ -254,11 +263,16 @@ class ComparisonRow:
         if column in ("players", "domains"):
             return list(getattr(self, column))
         if column == "delta":
-            return {p: {"exact": sympy.sstr(d), "value": _float(d) if d.is_number else None}
-                    for p, d in self.delta.items()}
+            return {
+                p: {"exact": sympy.sstr(d), "value": _float(d) if d.is_number else None}
+                for p, d in self.delta.items()
+            }
         if column == "separate":
             return {
-                p: {"max": self.separate[p].as_json(), "domains": {k: t.as_json() for k, t in per.items()}}
+                p: {
+                    "max": self.separate[p].as_json(),
+                    "domains": {k: t.as_json() for k, t in per.items()},
+                }
                 for p, per in self.separate_domains.items()
             }
         if column == "linked":
@@ -267,21 +281,36 @@ class ComparisonRow:
             return None if self.helps_interval is None else self.helps_interval.as_json()
         if column == "gain":
             g = self.gain
-            return None if g is None else {"exact": sympy.sstr(g), "value": _float(g) if g.is_number else None}
+            return (
+                None
+                if g is None
+                else {"exact": sympy.sstr(g), "value": _float(g) if g.is_number else None}
+            )
         if column == "separate_holds":
             return dict(self.separate_holds)
         if column == "fit":
             return None if self.fit is None else dict(self.fit)
-        if column in ("case", "title", "hypothesis", "vulnerable", "lever", "linked_holds", "helps"):
+        if column in (
+            "case",
+            "title",
+            "hypothesis",
+            "vulnerable",
+            "lever",
+            "linked_holds",
+            "helps",
+        ):
             return getattr(self, column)
         raise LinkageError(f"unknown column {column!r}; valid columns: {', '.join(COLUMNS)}")
 
 
-def case_rows(case: Case) -> list[ComparisonRow]:
-    """The rows of one case, one per hypothesis in the order of its file."""
+def case_rows(case: Case, timeline: TimelineAnalysis | None = None) -> list[ComparisonRow]:
+    """The rows of one case, one per hypothesis in the order of its file (``timeline``: its
+    :class:`~linkage.timeline.TimelineAnalysis`, if already computed)."""
     from linkage.timeline import TimelineAnalysis
 
-    fit = TimelineAnalysis(case).fit if case.timeline else None
+    if timeline is None and case.timeline:
+        timeline = TimelineAnalysis(case)
+    fit = timeline.fit if timeline is not None else None
     rows = []
     for h in case.hypotheses:
         a = case.analysis(h.id)
@@ -338,7 +367,7 @@ def load_cases(names: Iterable[str | os.PathLike[str]]) -> tuple[list[Case], lis
         try:
             cases.append(load_case(resolve_case(name)))
         except LinkageError as exc:
-            failures.append(Failure(name, _one_line(exc)))
+            failures.append(Failure(name, one_line(exc)))
     return cases, failures
 
 
@@ -361,17 +390,29 @@ def compare(cases: Iterable[Case | str | os.PathLike[str]]) -> Comparison:
         try:
             rows += case_rows(case)
         except LinkageError as exc:
-            failures.append(Failure(case.path or case.id, _one_line(exc)))
+            failures.append(Failure(case.path or case.id, one_line(exc)))
     return Comparison(tuple(rows), tuple(failures))
 
 
 def latex_escape(text: str) -> str:
     """Text safe inside a LaTeX table cell."""
     table = {
-        "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-        "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+        "\\": r"\textbackslash{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "{": r"\{",
+        "}": r"\}",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
     }
     return "".join(table.get(ch, ch) for ch in text)
+
+
+def _latex_text(text: str) -> str:
+    return r"\text{" + latex_escape(text) + "}"
 
 
 def _markdown_cell(text: str) -> str:
@@ -405,8 +446,11 @@ class Comparison:
         """The comparison in ``fmt`` (one of :data:`FORMATS`) with the chosen columns."""
         cols = parse_columns(columns)
         renderers = {
-            "text": self.render_text, "markdown": self.render_markdown, "latex": self.render_latex,
-            "csv": self.render_csv, "json": self.render_json,
+            "text": self.render_text,
+            "markdown": self.render_markdown,
+            "latex": self.render_latex,
+            "csv": self.render_csv,
+            "json": self.render_json,
         }
         if fmt not in renderers:
             raise LinkageError(f"unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
@@ -431,15 +475,17 @@ class Comparison:
 
     def render_markdown(self, columns: Sequence[str] = DEFAULT_COLUMNS) -> str:
         """A Markdown (GitHub) table."""
-        lines = ["| " + " | ".join(COLUMNS[c] for c in columns) + " |",
-                 "|" + "---|" * len(columns)]
-        lines += ["| " + " | ".join(_markdown_cell(x) for x in row) + " |" for row in self.cells(columns)]
+        lines = ["| " + " | ".join(COLUMNS[c] for c in columns) + " |", "|" + "---|" * len(columns)]
+        lines += [
+            "| " + " | ".join(_markdown_cell(x) for x in row) + " |" for row in self.cells(columns)
+        ]
         return "\n".join(lines) + "\n"
 
     def render_latex(self, columns: Sequence[str] = DEFAULT_COLUMNS) -> str:
         """A booktabs ``tabular`` ready to paste (needs ``\\usepackage{booktabs}``)."""
         lines = [
-            f"% linkage compare: {len(self.cases)} case(s), {len(self.rows)} row(s); needs booktabs",
+            f"% linkage compare: {len(self.cases)} case(s), {len(self.rows)} row(s); "
+            "needs booktabs",
             r"\begin{tabular}{" + "l" * len(columns) + "}",
             r"\toprule",
             " & ".join(LATEX_HEADERS[c] for c in columns) + r" \\",
@@ -475,13 +521,25 @@ class Comparison:
         return comparison_table(self)
 
     def _repr_latex_(self) -> str:
-        columns = ("case", "hypothesis", "separate", "linked", "helps_interval", "vulnerable", "lever", "fit")
+        columns = (
+            "case",
+            "hypothesis",
+            "separate",
+            "linked",
+            "helps_interval",
+            "vulnerable",
+            "lever",
+            "fit",
+        )
         math = {"separate": r"\delta^*\ \text{separate}", "linked": r"\delta^*\ \text{linked}"}
-        head = " & ".join(math.get(c, r"\text{%s}" % latex_escape(COLUMNS[c])) for c in columns)
-        body = [
-            " & ".join(r"\text{%s}" % latex_escape(r.text(c)) for c in columns) for r in self.rows
-        ]
+        head = " & ".join(math.get(c, _latex_text(COLUMNS[c])) for c in columns)
+        body = [" & ".join(_latex_text(r.text(c)) for c in columns) for r in self.rows]
         return (
-            r"$$\begin{array}{" + "l" * len(columns) + "}" + head + r"\\ \hline "
-            + r" \\ ".join(body) + r"\end{array}$$"
+            r"$$\begin{array}{"
+            + "l" * len(columns)
+            + "}"
+            + head
+            + r"\\ \hline "
+            + r" \\ ".join(body)
+            + r"\end{array}$$"
         )

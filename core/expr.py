@@ -34,6 +34,11 @@ Semantics and limits:
 * ``**``: a numeric exponent must satisfy ``|exponent| <= MAX_EXPONENT`` (this
   is checked on the computed value, so ``9**9**9`` is rejected); the exponent
   sub-expression may have at most 16 nodes; ``0 ** negative`` is rejected.
+* Function calls and ``**`` may be nested at most 8 levels deep: sympy's
+  numeric evaluation of deeply nested transcendental terms (used for its
+  comparisons and zero tests) takes time exponential in the depth.
+* Every numeric (symbol-free) intermediate result must be real: ``sqrt(-1)``
+  and ``log(-2)`` are rejected.
 * ``exp(arg)``: a numeric argument must satisfy ``|arg| <= 1000`` (otherwise
   nested exponentials make numeric comparisons arbitrarily slow).
 * Any intermediate result containing a rational whose numerator or denominator
@@ -109,10 +114,15 @@ _MAX_RESULT_DIGITS: Final[int] = 200
 _RESULT_LIMIT: Final[int] = 10**_MAX_RESULT_DIGITS
 _MAX_EXPONENT_NODES: Final[int] = 16
 _MAX_EXP_ARGUMENT: Final[int] = 1000
+_MAX_NESTING: Final[int] = 8
 _MAX_DECIMAL_EXPONENT: Final[int] = _MAX_RESULT_DIGITS + MAX_DIGITS
 _SHOWN_TEXT: Final[int] = 60
 _SHOWN_DETAIL: Final[int] = 120
-_WHITESPACE: Final[Mapping[int, int]] = {ord("\t"): ord(" "), ord("\n"): ord(" "), ord("\r"): ord(" ")}
+_WHITESPACE: Final[Mapping[int, int]] = {
+    ord("\t"): ord(" "),
+    ord("\n"): ord(" "),
+    ord("\r"): ord(" "),
+}
 _DECIMAL_RE: Final[re.Pattern[str]] = re.compile(
     r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]+))?"
 )
@@ -151,7 +161,13 @@ _FORBIDDEN_NODES: Final[Mapping[type[ast.AST], str]] = MappingProxyType(
     }
 )
 
-_ALLOWED_BINOPS: Final[tuple[type[ast.operator], ...]] = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+_ALLOWED_BINOPS: Final[tuple[type[ast.operator], ...]] = (
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.Pow,
+)
 
 _OPERATOR_SYMBOLS: Final[Mapping[type[ast.AST], str]] = MappingProxyType(
     {
@@ -258,7 +274,8 @@ def _safe_repr(value: object) -> str:
 def _digit_count(value: int) -> int:
     value = abs(value)
     if value.bit_length() > 4 * _RESULT_LIMIT.bit_length():
-        return value.bit_length()  # huge anyway; avoids int->str digit limits
+        # Huge anyway; estimate instead of hitting Python's int->str digit limit.
+        return int(value.bit_length() * math.log10(2)) + 1
     return len(str(value))
 
 
@@ -425,8 +442,11 @@ class _Builder:
 
     # ----------------------------------------------------------------- check
 
-    def check(self, node: ast.AST) -> None:
-        """Structural whitelist check (pre-order, so outer problems come first)."""
+    def check(self, node: ast.AST, depth: int = 0) -> None:
+        """Structural whitelist check (pre-order, so outer problems come first).
+
+        ``depth`` counts the enclosing function calls and powers.
+        """
         if isinstance(node, ast.Constant):
             self._check_constant(node)
         elif isinstance(node, ast.Name):
@@ -434,7 +454,7 @@ class _Builder:
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.UAdd, ast.USub)):
                 self._fail_operator(node, node.op)
-            self.check(node.operand)
+            self.check(node.operand, depth)
         elif isinstance(node, ast.BinOp):
             if not isinstance(node.op, _ALLOWED_BINOPS):
                 self._fail_operator(node, node.op)
@@ -443,10 +463,12 @@ class _Builder:
                     node.right,
                     f"exponent expression is too complex (limit {_MAX_EXPONENT_NODES} nodes)",
                 )
-            self.check(node.left)
-            self.check(node.right)
+            if isinstance(node.op, ast.Pow):
+                depth = self._nest(node, depth)
+            self.check(node.left, depth)
+            self.check(node.right, depth)
         elif isinstance(node, ast.Call):
-            self._check_call(node)
+            self._check_call(node, depth)
         else:
             message = _FORBIDDEN_NODES.get(type(node))
             self.fail(node, message or f"{type(node).__name__} is not allowed")
@@ -479,16 +501,15 @@ class _Builder:
             bytes: "bytes literals are not allowed",
             complex: "complex numbers are not allowed",
         }
-        self.fail(node, kinds.get(type(value), f"constant of type {type(value).__name__} is not allowed"))
+        self.fail(
+            node, kinds.get(type(value), f"constant of type {type(value).__name__} is not allowed")
+        )
 
     def _float_literal(self, node: ast.Constant) -> sympy.Rational | str:
-        start, end = node.col_offset, node.end_col_offset
-        if end is not None and node.lineno == node.end_lineno == 1:
-            return _decimal_literal(self.source[start:end])
-        value = node.value  # pragma: no cover - the source is always one line
-        if not math.isfinite(value):  # pragma: no cover
-            return _size_reason()
-        return _decimal_literal(repr(value))  # pragma: no cover
+        """Exact value of a float literal from its source text (not the rounded float)."""
+        # The source is a single ASCII line, so column offsets index it directly.
+        end = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        return _decimal_literal(self.source[node.col_offset : end])
 
     def _known_names(self) -> list[str]:
         known = [key for key in self.names if isinstance(key, str) and not key.startswith("_")]
@@ -508,10 +529,19 @@ class _Builder:
         hint = _close_match(name, self._known_names())
         self.fail(node, f"unknown name {name!r}" + (f" ({hint})" if hint else ""))
 
-    def _check_call(self, node: ast.Call) -> None:
+    def _nest(self, node: ast.AST, depth: int) -> int:
+        depth += 1
+        if depth > _MAX_NESTING:
+            self.fail(
+                node,
+                f"functions and powers are nested too deeply (limit {_MAX_NESTING} levels)",
+            )
+        return depth
+
+    def _check_call(self, node: ast.Call, depth: int) -> None:
         func = node.func
         if not isinstance(func, ast.Name):
-            self.check(func)  # reports attribute access, lambdas, ... first
+            self.check(func, depth)  # reports attribute access, lambdas, ... first
             self.fail(node, f"only the allowed functions can be called ({_FUNCTION_LIST})")
         name = func.id
         if name.startswith("_"):
@@ -531,8 +561,9 @@ class _Builder:
             self.fail(node, f"{name}() needs at least {low} argument (0 given)")
         if high is not None and given > high:
             self.fail(node, f"{name}() takes exactly {high} argument ({given} given)")
+        depth = self._nest(node, depth)
         for arg in node.args:
-            self.check(arg)
+            self.check(arg, depth)
 
     # ----------------------------------------------------------------- build
 
@@ -579,7 +610,8 @@ class _Builder:
                 return left / right
             return self._power(node, left, right)
         if isinstance(node, ast.Call):
-            assert isinstance(node.func, ast.Name)
+            if not isinstance(node.func, ast.Name):  # pragma: no cover - rejected by check()
+                self.fail(node, "only the allowed functions can be called")
             name = node.func.id
             args = [self.build(arg) for arg in node.args]
             if name == "exp" and args[0].is_number:
@@ -648,3 +680,5 @@ class _Builder:
         for number in value.atoms(sympy.Rational):
             if _too_large(number):
                 self.fail(node, _size_reason())
+        if value.is_number and value.is_extended_real is False:
+            self.fail(node, "result is not a real number (e.g. sqrt or log of a negative number)")

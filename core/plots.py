@@ -12,8 +12,8 @@ can be read back, and saves it as PNG or SVG when given ``path``:
     separate boundary :math:`\max_{i,k}\delta_{ik}(x)` and above the linked boundary
     :math:`\max_i\delta_i^L(x)`, computed with the vectorised
     :func:`~linkage.engine.numeric.compile_conditions` from the closed forms (every other parameter
-    at its calibrated value). The x axis spans the parameter's ``[low, high]`` range (shaded), padded
-    by 10% of its width on each side (never below 0 for a non-negative parameter), or
+    at its calibrated value). The x axis spans the parameter's ``[low, high]`` range (shaded),
+    padded by 10% of its width on each side (never below 0 for a non-negative parameter), or
     :math:`\pm 50\%` of its value when it has no range; the calibrated value is a vertical line and
     is always one of the grid points.
 :func:`plot_timeline`
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from linkage.compare import Comparison
+    from linkage.engine.analysis import Analysis
+    from linkage.timeline import TimelineAnalysis
 
 SVG_HASH_SALT = "linkage"
 """Fixed salt of the ids matplotlib writes into SVG files, so the bytes are reproducible."""
@@ -74,9 +76,7 @@ def _matplotlib() -> Any:
     try:
         import matplotlib
     except ImportError:  # pragma: no cover - the test extras install matplotlib
-        raise LinkageError(
-            "plotting needs matplotlib: pip install 'issue-linkage[plot]'"
-        ) from None
+        raise LinkageError("plotting needs matplotlib: pip install 'issue-linkage[plot]'") from None
     return matplotlib
 
 
@@ -135,12 +135,18 @@ def _float(expr: sympy.Expr) -> float:
 
 # -- thresholds ---------------------------------------------------------------------------------
 def plot_thresholds(
-    case: Case, hypothesis: str | None = None, path: str | os.PathLike[str] | None = None
+    case: Case,
+    hypothesis: str | None = None,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    analysis: Analysis | None = None,
 ) -> Figure:
-    """Separate and linked critical discount factors of every player, with the calibrated δ."""
+    """Separate and linked critical discount factors of every player, with the calibrated δ.
+
+    ``analysis``: the hypothesis' analysis at the calibration, if already computed."""
     matplotlib = _matplotlib()
     hyp = case.hypothesis(hypothesis)
-    a = case.analysis(hyp.id)
+    a = analysis if analysis is not None else case.analysis(hyp.id)
     players, domains = case.players, case.domain_ids
     fig = new_figure(max(4.0, 1.2 + len(players) * (0.9 + 0.55 * len(domains))), 3.4)
     with matplotlib.rc_context(PLOT_RC):
@@ -150,20 +156,37 @@ def plot_thresholds(
                 t = a.separate_thresholds[p][k]
                 never = t.status == "never"
                 ax.bar(
-                    i, bar_height(t), width=0.7, color="#ffffff" if never else "#4c72b0",
-                    edgecolor="#4c72b0", hatch="//" if never else None, gid=f"separate/{p}/{k}",
+                    i,
+                    bar_height(t),
+                    width=0.7,
+                    color="#ffffff" if never else "#4c72b0",
+                    edgecolor="#4c72b0",
+                    hatch="//" if never else None,
+                    gid=f"separate/{p}/{k}",
                     label="separate δ*" if i == 0 else None,
                 )
-                text = "never" if never else ("always" if t.status == "always" else f"{t.value:.3f}")
-                ax.text(i, min(bar_height(t), 1.0) + 0.02, text, ha="center", va="bottom", fontsize=7)
+                text = (
+                    "never" if never else ("always" if t.status == "always" else f"{t.value:.3f}")
+                )
+                ax.text(
+                    i, min(bar_height(t), 1.0) + 0.02, text, ha="center", va="bottom", fontsize=7
+                )
             linked = a.linked_thresholds[p]
             ax.plot(
-                [-0.45, len(domains) - 0.55], [bar_height(linked)] * 2, color="#dd8452", lw=2.5,
-                solid_capstyle="butt", gid=f"linked/{p}",
+                [-0.45, len(domains) - 0.55],
+                [bar_height(linked)] * 2,
+                color="#dd8452",
+                lw=2.5,
+                solid_capstyle="butt",
+                gid=f"linked/{p}",
                 label="linked δ*" + (" (never)" if linked.status == "never" else ""),
             )
             ax.axhline(
-                _float(a.game.discount.of(p)), color="black", ls="--", lw=1, gid=f"delta/{p}",
+                _float(a.game.discount.of(p)),
+                color="black",
+                ls="--",
+                lw=1,
+                gid=f"delta/{p}",
                 label="calibrated δ",
             )
             ax.set_xticks(range(len(domains)), domains, rotation=30 if len(domains) > 3 else 0)
@@ -202,21 +225,32 @@ def parameter_range(case: Case, parameter: str) -> tuple[float, float, tuple[flo
 
 
 def region_boundaries(
-    case: Case, parameter: str, grid: Any, hypothesis: str | None = None
+    case: Case,
+    parameter: str,
+    grid: Any,
+    hypothesis: str | None = None,
+    *,
+    symbolic: Analysis | None = None,
 ) -> tuple[Any, Any]:
-    """The separate and linked boundaries (max critical δ, ``nan`` for never) over ``grid``."""
+    """The separate and linked boundaries (max critical δ, ``nan`` for never) over ``grid``.
+
+    ``symbolic`` is the hypothesis' closed-form analysis when the caller already has it."""
     import numpy as np
 
     from linkage.engine.numeric import compile_conditions
 
-    s = case.symbolic_analysis(case.hypothesis(hypothesis).id)
+    s = symbolic if symbolic is not None else case.symbolic_analysis(case.hypothesis(hypothesis).id)
     symbol = case.parameters[parameter].symbol
     others = {p.symbol: p.value for name, p in case.parameters.items() if name != parameter}
     separate = [
         c.subs(others)
-        for per in s.separate_constraints.values() for dc in per.values() for c in dc.conditions
+        for per in s.separate_constraints.values()
+        for dc in per.values()
+        for c in dc.conditions
     ]
-    linked = [c.subs(others) for cs in s.linked_constraints.values() for dc in cs for c in dc.conditions]
+    linked = [
+        c.subs(others) for cs in s.linked_constraints.values() for dc in cs for c in dc.conditions
+    ]
     x = np.asarray(grid, dtype=float)
     return compile_conditions(separate, [symbol])(x), compile_conditions(linked, [symbol])(x)
 
@@ -227,8 +261,12 @@ def plot_region(
     hypothesis: str | None = None,
     points: int = 200,
     path: str | os.PathLike[str] | None = None,
+    *,
+    symbolic: Analysis | None = None,
 ) -> Figure:
-    """Where cooperation is enforceable in the (parameter, δ) plane, separately and linked."""
+    """Where cooperation is enforceable in the (parameter, δ) plane, separately and linked.
+
+    ``symbolic``: the hypothesis' closed-form analysis, if already computed (it is reused)."""
     import numpy as np
 
     matplotlib = _matplotlib()
@@ -239,22 +277,53 @@ def plot_region(
     pv = case.parameters[parameter]
     value = _float(pv.value)
     grid = np.union1d(np.linspace(lo, hi, points), [value])
-    separate, linked = region_boundaries(case, parameter, grid, hyp.id)
+    separate, linked = region_boundaries(case, parameter, grid, hyp.id, symbolic=symbolic)
     fig = new_figure(6.0, 4.0)
     with matplotlib.rc_context(PLOT_RC):
         ax = fig.subplots()
         if shaded is not None:
             ax.axvspan(*shaded, color="#f0f0f0", zorder=0, gid="range", label=f"{parameter} range")
-        ax.fill_between(grid, np.where(np.isnan(linked), 1.0, linked), 1.0, where=~np.isnan(linked),
-                        color="#dd8452", alpha=0.3, lw=0, gid="linked-region", label="enforceable linked")
-        ax.fill_between(grid, np.where(np.isnan(separate), 1.0, separate), 1.0, where=~np.isnan(separate),
-                        facecolor="none", edgecolor="#4c72b0", hatch="///", lw=0, alpha=0.6,
-                        gid="separate-region", label="enforceable separately")
+        ax.fill_between(
+            grid,
+            np.where(np.isnan(linked), 1.0, linked),
+            1.0,
+            where=~np.isnan(linked),
+            color="#dd8452",
+            alpha=0.3,
+            lw=0,
+            gid="linked-region",
+            label="enforceable linked",
+        )
+        ax.fill_between(
+            grid,
+            np.where(np.isnan(separate), 1.0, separate),
+            1.0,
+            where=~np.isnan(separate),
+            facecolor="none",
+            edgecolor="#4c72b0",
+            hatch="///",
+            lw=0,
+            alpha=0.6,
+            gid="separate-region",
+            label="enforceable separately",
+        )
         ax.plot(grid, linked, color="#dd8452", lw=2, gid="linked-boundary", label="linked: max δ*ᵢ")
-        ax.plot(grid, separate, color="#4c72b0", lw=2, gid="separate-boundary",
-                label="separate: max δ*ᵢₖ")
-        ax.axvline(value, color="black", ls=":", lw=1.2, gid="calibrated",
-                   label=f"calibrated {parameter} = {value:g}")
+        ax.plot(
+            grid,
+            separate,
+            color="#4c72b0",
+            lw=2,
+            gid="separate-boundary",
+            label="separate: max δ*ᵢₖ",
+        )
+        ax.axvline(
+            value,
+            color="black",
+            ls=":",
+            lw=1.2,
+            gid="calibrated",
+            label=f"calibrated {parameter} = {value:g}",
+        )
         _discount_lines(ax, case, parameter, grid)
         ax.set_xlim(lo, hi)
         ax.set_ylim(0, 1)
@@ -282,17 +351,32 @@ def _discount_lines(ax: Axes, case: Case, parameter: str, grid: Any) -> None:
             continue
         drawn[key] = p
         label = "calibrated δ" if case.game.discount.is_common else f"calibrated δ of {p}"
-        style = {"color": "black", "ls": "--", "lw": 1, "gid": f"delta/{p}", "label": label,
-                 "alpha": 1.0 - 0.25 * i}
+        style: dict[str, Any] = {
+            "color": "black",
+            "ls": "--",
+            "lw": 1,
+            "gid": f"delta/{p}",
+            "label": label,
+            "alpha": max(0.4, 1.0 - 0.25 * i),
+        }
         if symbol in d.free_symbols:
-            ax.plot(grid, np.broadcast_to(compile_expression(d, [symbol])(grid), grid.shape), **style)
+            ax.plot(
+                grid, np.broadcast_to(compile_expression(d, [symbol])(grid), grid.shape), **style
+            )
         else:
             ax.axhline(_float(d), **style)
 
 
 # -- timeline -----------------------------------------------------------------------------------
-def plot_timeline(case: Case, path: str | os.PathLike[str] | None = None) -> Figure:
-    """Observed and predicted domain states, period by period, as coloured strips."""
+def plot_timeline(
+    case: Case,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    timeline: TimelineAnalysis | None = None,
+) -> Figure:
+    """Observed and predicted domain states, period by period, as coloured strips.
+
+    ``timeline``: the case's :class:`~linkage.timeline.TimelineAnalysis`, if already computed."""
     from matplotlib.patches import Patch
 
     from linkage.timeline import TimelineAnalysis
@@ -300,7 +384,7 @@ def plot_timeline(case: Case, path: str | os.PathLike[str] | None = None) -> Fig
     matplotlib = _matplotlib()
     if not case.timeline:
         raise LinkageError(f"case {case.id!r} has no [[timeline]] events to plot")
-    t = TimelineAnalysis(case)
+    t = timeline if timeline is not None else TimelineAnalysis(case)
     hyps = [h.id for h in case.hypotheses]
     starts = [start for start, _end, _changes, _event in case.periods]
     by_period: dict[tuple[str, str], Any] = {(r.start, r.hypothesis): r for r in t.periods}
@@ -320,11 +404,26 @@ def plot_timeline(case: Case, path: str | os.PathLike[str] | None = None) -> Fig
                 else:
                     state = "cooperating" if r.predicted[k] else "breakdown"
                     gid = f"predicted/{h}/{k}/{i}"
-                ax.barh(y, 1.0, left=i, height=0.8, color=STATE_COLOURS.get(state, "#bdbdbd"),
-                        edgecolor="#999999", lw=0.5, gid=gid)
+                ax.barh(
+                    y,
+                    1.0,
+                    left=i,
+                    height=0.8,
+                    color=STATE_COLOURS.get(state, "#bdbdbd"),
+                    edgecolor="#999999",
+                    lw=0.5,
+                    gid=gid,
+                )
                 if h is not None and k in r.scored:
-                    ax.text(i + 0.5, y, "✓" if r.scored[k] else "✗", ha="center", va="center",
-                            color="white", fontsize=8)
+                    ax.text(
+                        i + 0.5,
+                        y,
+                        "✓" if r.scored[k] else "✗",
+                        ha="center",
+                        va="center",
+                        color="white",
+                        fontsize=8,
+                    )
         ax.set_yticks(range(len(rows)), [label for label, _k, _h in rows])
         ax.invert_yaxis()
         ax.set_xticks([i + 0.5 for i in range(len(starts))], starts, rotation=30, ha="right")
@@ -333,14 +432,22 @@ def plot_timeline(case: Case, path: str | os.PathLike[str] | None = None) -> Fig
         for side in ("top", "right", "left", "bottom"):
             ax.spines[side].set_visible(False)
         fit = ", ".join(
-            f"{h} {'n/a' if f['share'] is None else format(f['share'], '.0%')}" for h, f in t.fit.items()
+            f"{h} {'n/a' if f['share'] is None else format(f['share'], '.0%')}"
+            for h, f in t.fit.items()
         )
         ax.set_title(f"{case.title or case.id}: observed vs predicted\nfit: {fit}")
-        used = ["cooperating", "breakdown", *sorted(
-            {r.observed[k] for r in t.periods for k in r.observed} - {"cooperating"}
-        )]
-        ax.legend(handles=[Patch(color=STATE_COLOURS.get(s, "#bdbdbd"), label=s) for s in used],
-                  loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+        used = [
+            "cooperating",
+            "breakdown",
+            *sorted({r.observed[k] for r in t.periods for k in r.observed} - {"cooperating"}),
+        ]
+        ax.legend(
+            handles=[Patch(color=STATE_COLOURS.get(s, "#bdbdbd"), label=s) for s in used],
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            fontsize=7,
+            frameon=False,
+        )
     return _finish(fig, path)
 
 
@@ -365,14 +472,24 @@ def plot_linkage_gain(
             colour = colours.setdefault(row.case, f"C{len(colours) % 10}")
             gain = row.gain
             height = 0.0 if gain is None else _float(gain)
-            ax.bar(i, height, width=0.7, color=colour, gid=f"gain/{row.case}/{row.hypothesis}",
-                   hatch="//" if gain is None else None)
+            ax.bar(
+                i,
+                height,
+                width=0.7,
+                color=colour,
+                gid=f"gain/{row.case}/{row.hypothesis}",
+                hatch="//" if gain is None else None,
+            )
             note = "linked never" if gain is None else f"{height:.3f}"
             ax.text(i, max(height, 0.0) + 0.01, note, ha="center", va="bottom", fontsize=7)
             labels.append(f"{row.case}\n{row.hypothesis}")
         ax.axhline(0.0, color="black", lw=0.8)
-        ax.set_xticks(range(len(labels)), labels, rotation=30 if len(labels) > 4 else 0,
-                      ha="right" if len(labels) > 4 else "center")
+        ax.set_xticks(
+            range(len(labels)),
+            labels,
+            rotation=30 if len(labels) > 4 else 0,
+            ha="right" if len(labels) > 4 else "center",
+        )
         ax.set_xlim(-0.6, len(labels) - 0.4)
         ax.set_ylabel("max δ*ᵢₖ separate − max δ*ᵢ linked")
         ax.set_title("Linkage gain: width of the δ interval where linkage helps")
@@ -380,4 +497,3 @@ def plot_linkage_gain(
         bottom = min([0.0, *(_float(r.gain) for r in result.rows if r.gain is not None)])
         ax.set_ylim(bottom - 0.05 if bottom < 0 else 0, top * 1.2)
     return _finish(fig, path)
-

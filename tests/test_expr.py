@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import pickle
+import random
 import string
 import time
 from collections.abc import Callable, Mapping
@@ -30,12 +31,20 @@ from linkage.expr import (
 R = sympy.Rational
 I = sympy.Integer  # noqa: E741 - mirrors sympy's own short alias
 X = sympy.Symbol("x", real=True)
+# database=None: no .hypothesis directory is written; deadline=None: sympy's first
+# calls are slow (imports, caches), which is not what these tests are about.
 FUZZ = settings(
     max_examples=2000,
     deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-SOME = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def some(n: int) -> settings:
+    return settings(
+        max_examples=n, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    )
 
 
 def outcome(text: Any, **kwargs: Any) -> sympy.Expr | ExpressionError:
@@ -57,7 +66,9 @@ def assert_good_error(exc: ExpressionError) -> None:
     assert "\n" not in message and "\r" not in message
     assert "\n" not in exc.reason
     assert "Traceback" not in message
-    assert exc.column is None or (isinstance(exc.column, int) and 1 <= exc.column <= len(exc.text) + 1)
+    assert exc.column is None or (
+        isinstance(exc.column, int) and 1 <= exc.column <= len(exc.text) + 1
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -147,9 +158,9 @@ def test_min_max_with_names() -> None:
 def test_plain_number_name_values_are_converted_exactly() -> None:
     assert parse_expression("a + b", {"a": 1, "b": 0.1}) == R(11, 10)
     with pytest.raises(TypeError):
-        parse_expression("a + 1", {"a": "2"})  # type: ignore[dict-item]
+        parse_expression("a + 1", {"a": "2"})
     with pytest.raises(TypeError):
-        parse_expression("a + 1", {"a": True})  # type: ignore[dict-item]
+        parse_expression("a + 1", {"a": True})
 
 
 def test_allow_symbols() -> None:
@@ -266,7 +277,11 @@ def test_precedence() -> None:
         ("1;2", "syntax error"),
         ("import os", "syntax error"),
         ("*a", "syntax error"),
-        ("max(sqrt(-1), 1)", "cannot evaluate"),
+        ("max(sqrt(-1), 1)", "not a real number"),
+        ("log(-2)", "not a real number"),
+        ("(-8)**(1/3)", "not a real number"),
+        ("sqrt(" * 9 + "2" + ")" * 9, "nested too deeply"),
+        ("(" * 9 + "2" + "**2)" * 9, "nested too deeply"),
     ],
 )
 def test_rejects(text: str, fragment: str) -> None:
@@ -277,7 +292,22 @@ def test_rejects(text: str, fragment: str) -> None:
     assert_good_error(info.value)
 
 
-@pytest.mark.parametrize("value", [True, False, float("nan"), float("inf"), -float("inf"), 1e300, 1e-300, 10**41, None, [1], {"a": 1}])
+@pytest.mark.parametrize(
+    "value",
+    [
+        True,
+        False,
+        float("nan"),
+        float("inf"),
+        -float("inf"),
+        1e300,
+        1e-300,
+        10**41,
+        None,
+        [1],
+        {"a": 1},
+    ],
+)
 def test_rejects_non_numbers(value: Any) -> None:
     for function in (parse_expression, to_exact):
         with pytest.raises(ExpressionError) as info:
@@ -438,7 +468,7 @@ def test_adversarial_inputs_finish_quickly() -> None:
         "compile(\"open('{p}', 'w')\", 'x', 'exec')",
         "(lambda: open('{p}', 'w'))()",
         "[open('{p}', 'w') for c in (1,)]",
-        "f'{{open(\"{p}\", \"w\")}}'",
+        'f\'{{open("{p}", "w")}}\'',
         "getattr(__builtins__, 'open')('{p}', 'w')",
         "max(open('{p}', 'w'))",
         "sqrt(__import__('os').system('touch {p}'))",
@@ -461,7 +491,16 @@ def test_nothing_executes(template: str, allow_symbols: bool, tmp_path: Path) ->
 
 def test_module_never_calls_evaluating_functions() -> None:
     source = Path(expr_module.__file__).read_text(encoding="utf-8")
-    forbidden = {"eval", "exec", "compile", "sympify", "parse_expr", "__import__", "literal_eval", "S"}
+    forbidden = {
+        "eval",
+        "exec",
+        "compile",
+        "sympify",
+        "parse_expr",
+        "__import__",
+        "literal_eval",
+        "S",
+    }
     called: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call):
@@ -469,9 +508,11 @@ def test_module_never_calls_evaluating_functions() -> None:
             if isinstance(func, ast.Name):
                 called.add(func.id)
             elif isinstance(func, ast.Attribute):
-                called.add(func.attr)
+                owner = func.value.id if isinstance(func.value, ast.Name) else ""
+                if f"{owner}.{func.attr}" != "re.compile":  # regex compilation is harmless
+                    called.add(func.attr)
     assert not (called & forbidden), called & forbidden
-    assert "parse" in called  # sanity: the scan does see ast.parse
+    assert {"parse", "Rational", "Integer"} <= called  # sanity: the scan sees real calls
 
 
 def test_sympy_string_parser_is_never_used(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -530,14 +571,12 @@ FUZZ_NAMES: Mapping[str, sympy.Expr] = {"a": R(1, 3), "b": I(0), "x": X}
 
 
 @FUZZ
-@given(st.text(max_size=120), st.booleans())
-def test_fuzz_arbitrary_text(text: str, allow_symbols: bool) -> None:
-    outcome(text, names=FUZZ_NAMES, allow_symbols=allow_symbols)
-
-
-@FUZZ
-@given(st.one_of(hostile_text, st.text(alphabet=string.printable, max_size=60)), st.booleans())
-def test_fuzz_hostile_tokens(text: str, allow_symbols: bool) -> None:
+@given(
+    st.one_of(st.text(max_size=120), hostile_text, st.text(alphabet=string.printable, max_size=60)),
+    st.booleans(),
+)
+def test_fuzz_text(text: str, allow_symbols: bool) -> None:
+    """Main fuzz: arbitrary unicode, hostile-token soup and printable ASCII."""
     result = outcome(text, names=FUZZ_NAMES, allow_symbols=allow_symbols)
     if isinstance(result, sympy.Expr):
         assert text.strip().isascii()
@@ -546,7 +585,21 @@ def test_fuzz_hostile_tokens(text: str, allow_symbols: bool) -> None:
             assert allow_symbols or symbol in FUZZ_NAMES.values()
 
 
-@SOME
+def test_fuzz_seeded_bulk() -> None:
+    """Thousands more hostile strings without hypothesis' per-example overhead."""
+    rng = random.Random(20240531)
+    accepted = 0
+    for _ in range(6000):
+        tokens = rng.choices(HOSTILE_TOKENS, k=rng.randint(1, 12))
+        text = "".join(tokens)
+        if rng.random() < 0.3:
+            text = "".join(rng.sample(text, len(text)))
+        result = outcome(text, names=FUZZ_NAMES, allow_symbols=rng.random() < 0.5)
+        accepted += isinstance(result, sympy.Expr)
+    assert 0 < accepted < 6000  # both outcomes really occur
+
+
+@some(200)
 @given(random_arithmetic, st.booleans())
 def test_fuzz_random_arithmetic(text: str, allow_symbols: bool) -> None:
     start = time.perf_counter()
@@ -558,7 +611,7 @@ def test_fuzz_random_arithmetic(text: str, allow_symbols: bool) -> None:
             assert abs(number.p) < 10**200 and number.q < 10**200
 
 
-@SOME
+@some(200)
 @given(st.one_of(st.integers(), st.floats(), st.booleans(), st.none()))
 def test_fuzz_non_text_values(value: Any) -> None:
     outcome(value)
@@ -568,7 +621,7 @@ def test_fuzz_non_text_values(value: Any) -> None:
 # round trips
 
 
-@settings(max_examples=500, deadline=None)
+@some(300)
 @given(
     st.integers(-(10**MAX_DIGITS) + 1, 10**MAX_DIGITS - 1),
     st.integers(-(10**MAX_DIGITS) + 1, 10**MAX_DIGITS - 1).filter(bool),
@@ -578,7 +631,7 @@ def test_rational_round_trip(p: int, q: int) -> None:
     assert parse_expression(f"{p} / ({q})") == R(p, q)
 
 
-@settings(max_examples=500, deadline=None)
+@some(200)
 @given(st.integers(-(10**60), 10**60))
 def test_int_round_trip(n: int) -> None:
     if len(str(abs(n))) <= MAX_DIGITS:
@@ -590,7 +643,7 @@ def test_int_round_trip(n: int) -> None:
             parse_expression(n)
 
 
-@settings(max_examples=500, deadline=None)
+@some(300)
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_float_round_trip(x: float) -> None:
     from_value = outcome(x)
@@ -613,6 +666,8 @@ ROUND_NAMES: Mapping[str, sympy.Expr] = {"a": I(3), "b": R(-2, 7), "c": Y}
 
 def _valid(value: sympy.Expr | None) -> sympy.Expr | None:
     if value is None or value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return None
+    if value.is_number and value.is_extended_real is False:
         return None
     if any(abs(r.p) >= 10**200 or r.q >= 10**200 for r in value.atoms(sympy.Rational)):
         return None
@@ -664,16 +719,16 @@ well_formed: st.SearchStrategy[Pair] = st.recursive(
     lambda inner: st.one_of(
         st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(_binary),
         st.tuples(inner, st.integers(-3, 3)).map(_power),
-        st.tuples(st.sampled_from(["abs", "sqrt", "min", "max"]), st.lists(inner, min_size=1, max_size=3)).map(
-            _call
-        ),
+        st.tuples(
+            st.sampled_from(["abs", "sqrt", "min", "max"]), st.lists(inner, min_size=1, max_size=3)
+        ).map(_call),
         inner.map(lambda p: (f"-({p[0]})", _combine(lambda v: -v, p[1]))),
     ),
     max_leaves=15,
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@some(300)
 @given(well_formed)
 def test_well_formed_round_trip(pair: Pair) -> None:
     text, expected = pair

@@ -1,4 +1,4 @@
-"""``linkage report``: one self-contained HTML file, checked as bytes and in a real headless browser.
+"""``linkage report``: one self-contained HTML file, checked as bytes and in a headless browser.
 
 The browser checks drive Debian's chromium through the DevTools protocol (CDP) over a websocket
 (``websocket-client``): the page must load with no console error or exception, make no request
@@ -11,6 +11,7 @@ test fails and says how to install it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import os
@@ -167,8 +168,15 @@ def test_comparison_table_has_one_row_per_case(report_file: Path) -> None:
 def test_sections_hold_conditions_thresholds_plots_and_timeline(report_file: Path) -> None:
     html = report_file.read_text(encoding="utf-8")
     section = html.split('<section class="case" id="case-tiny_-b-"', 1)[1]
-    for heading in ("Parameters", "Hypotheses", "Critical discount factors", "Conditions in closed form",
-                    "Plots", "Timeline", "Fit"):
+    for heading in (
+        "Parameters",
+        "Hypotheses",
+        "Critical discount factors",
+        "Conditions in closed form",
+        "Plots",
+        "Timeline",
+        "Fit",
+    ):
         assert f">{heading}</h" in section
     # J's separate fish constraint (1-δ)g <= 2δ in closed form, and its critical value g/(g+2)
     assert "<mi>g</mi>" in section and "&#x2264;" in section
@@ -214,22 +222,45 @@ def test_notebook_reprs(tiny: Path) -> None:
 
 
 # -- the browser ----------------------------------------------------------------------------------
+def find_chromium(candidates: tuple[str, ...]) -> str | None:
+    """Debian's chromium on the PATH or at one of ``candidates``."""
+    return shutil.which("chromium") or next((c for c in candidates if Path(c).exists()), None)
+
+
 class Browser:
     """Headless chromium driven over the DevTools protocol, one page session."""
 
-    def __init__(self, user_data_dir: Path) -> None:
+    def __init__(
+        self, user_data_dir: Path, candidates: tuple[str, ...] = ("/usr/bin/chromium",)
+    ) -> None:
         import websocket
 
-        exe = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+        exe = find_chromium(candidates)
         if exe is None:
             pytest.fail(INSTALL)
         self.proc = subprocess.Popen(
-            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
-             "--window-size=1200,1600", f"--user-data-dir={user_data_dir}", "--remote-debugging-port=0",
-             "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                exe,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--disable-default-apps",
+                "--mute-audio",
+                "--hide-scrollbars",
+                "--window-size=1200,1600",
+                f"--user-data-dir={user_data_dir}",
+                "--remote-debugging-port=0",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         port_file = user_data_dir / "DevToolsActivePort"
         deadline = time.monotonic() + TIMEOUT
@@ -239,12 +270,15 @@ class Browser:
                 pytest.fail(f"chromium did not open its DevTools port within {TIMEOUT:.0f} s")
             time.sleep(0.05)
         port, path = port_file.read_text().splitlines()[:2]
-        self.ws = websocket.create_connection(f"ws://127.0.0.1:{port}{path}", timeout=TIMEOUT,
-                                              suppress_origin=True)
+        self.ws = websocket.create_connection(
+            f"ws://127.0.0.1:{port}{path}", timeout=TIMEOUT, suppress_origin=True
+        )
         self.next_id = 0
         self.events: list[dict[str, Any]] = []
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)[
+            "sessionId"
+        ]
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.call(f"{domain}.enable", session=True)
 
@@ -297,7 +331,9 @@ class Browser:
         self.drain(0.5)
 
     def evaluate(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", session=True, expression=expression, returnByValue=True)
+        result = self.call(
+            "Runtime.evaluate", session=True, expression=expression, returnByValue=True
+        )
         return result["result"].get("value")
 
     def screenshot(self) -> bytes:
@@ -309,7 +345,9 @@ class Browser:
         for e in self.events:
             m, p = e["method"], e.get("params", {})
             if m == "Runtime.consoleAPICalled" and p.get("type") == "error":
-                out.append("console.error: " + " ".join(str(a.get("value")) for a in p.get("args", [])))
+                out.append(
+                    "console.error: " + " ".join(str(a.get("value")) for a in p.get("args", []))
+                )
             elif m == "Runtime.exceptionThrown":
                 out.append("exception: " + str(p.get("exceptionDetails", {}).get("text")))
             elif m == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
@@ -317,7 +355,11 @@ class Browser:
         return out
 
     def requests(self) -> list[str]:
-        return [e["params"]["request"]["url"] for e in self.events if e["method"] == "Network.requestWillBeSent"]
+        return [
+            e["params"]["request"]["url"]
+            for e in self.events
+            if e["method"] == "Network.requestWillBeSent"
+        ]
 
     def close(self) -> None:
         try:
@@ -325,11 +367,12 @@ class Browser:
                 self.call("Browser.close")
         except Exception:  # already gone: fall through to the signal
             pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)  # the group chromium was started in
-            self.proc.wait(timeout=10)
+        # chromium's helpers live in the process group it was started in, with its id
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
         if getattr(self, "ws", None) is not None:
             self.ws.close()
 
@@ -348,11 +391,22 @@ def _network(urls: list[str], page: str) -> list[str]:
     return [u for u in urls if u != page and not u.startswith("data:")]
 
 
+def test_missing_chromium_fails_with_install_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium on this PATH
+    with pytest.raises(pytest.fail.Exception, match=r"apt-get install -y chromium"):
+        Browser(tmp_path / "profile", candidates=(str(tmp_path / "no-chromium"),))
+
+
 def test_browser_harness_sees_errors_and_requests(tmp_path: Path, browser: Browser) -> None:
     # Control: a console error and a request to a closed port on the loopback address.
     control = tmp_path / "control.html"
-    control.write_text('<!DOCTYPE html><html><body><p>control</p><img src="http://127.0.0.1:9/x.png">'
-                       '<script>console.error("boom")</script></body></html>', encoding="utf-8")
+    control.write_text(
+        '<!DOCTYPE html><html><body><p>control</p><img src="http://127.0.0.1:9/x.png">'
+        '<script>console.error("boom")</script></body></html>',
+        encoding="utf-8",
+    )
     browser.load(control.as_uri())
     assert any("boom" in e for e in browser.errors())
     assert "http://127.0.0.1:9/x.png" in _network(browser.requests(), control.as_uri())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import sympy
 
 from linkage.cases import load_case_text
 from linkage.cli import main
@@ -110,3 +111,30 @@ def test_events_out_of_order_are_rejected() -> None:
     bad = CASE.replace('date = "2015"', 'date = "1999"')
     with pytest.raises(CaseError, match="out of order"):
         load_case_text(bad)
+
+
+def test_event_values_may_refer_to_other_parameters() -> None:
+    """A `set` expression naming another parameter is evaluated at the values in force
+    (regression: one substitution pass left `aa` unresolved, depending on symbol order)."""
+    text = """
+[case]
+id = "refs"
+players = ["A", "B"]
+discount = 0.5
+[parameters]
+aa = 5
+zz = 1
+[[domains]]
+id = "d"
+payoffs.A = { C = "zz", D = 6, N = 0 }
+payoffs.B = { C = 3, D = 4, N = 1 }
+[[timeline]]
+date = 2000-01-01
+title = "zz takes aa's value"
+set = { zz = "aa" }
+"""
+    case = load_case_text(text)
+    start, _, changes, _ = case.periods[0]
+    a = case.analysis(changes=changes)
+    assert a.game.domain("d").payoffs["A"].C == 5
+    assert a.separate_thresholds["A"]["d"].exact == sympy.Rational(1, 6)

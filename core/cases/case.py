@@ -118,7 +118,8 @@ class Case:
         for name, value in (changes or {}).items():
             if name not in self.parameters:
                 raise ModelError(f"case {self.id} has no parameter {name!r}")
-            values[self.parameters[name].symbol] = value
+            # a change may refer to other parameters: evaluate it at the values in force
+            values[self.parameters[name].symbol] = sympy.sympify(value).subs(values)
         return values
 
     def hypothesis(self, hypothesis_id: str | None = None) -> Hypothesis:

@@ -147,6 +147,8 @@ def load_case_text(text: str, *, file: str = "<case>", host: Any = None) -> Case
                 line = int(message.rsplit("(at line ", 1)[1].split(",")[0])
             except ValueError:
                 line = None
+        elif "(at end of document)" in message:
+            line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
         raise CaseError(f"not valid TOML: {message}", file=file, line=line) from None
     except RecursionError:
         raise CaseError("not valid TOML: nested too deeply", file=file) from None

@@ -28,10 +28,20 @@ def run(ns: argparse.Namespace) -> int:
 
 @command("compare", "compare case studies side by side (one row per case and hypothesis)")
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("cases", nargs="+", metavar="CASE",
-                   help="case files (TOML), bundled case ids, or directories (all their *.toml files)")
-    p.add_argument("--format", "-f", default="text", choices=FORMATS, help="output format (default: text)")
-    p.add_argument("--columns", "-c", metavar="A,B,C",
-                   help="columns to show, in this order; one of: " + ", ".join(COLUMNS))
+    p.add_argument(
+        "cases",
+        nargs="+",
+        metavar="CASE",
+        help="case files (TOML), bundled case ids, or directories (all their *.toml files)",
+    )
+    p.add_argument(
+        "--format", "-f", default="text", choices=FORMATS, help="output format (default: text)"
+    )
+    p.add_argument(
+        "--columns",
+        "-c",
+        metavar="A,B,C",
+        help="columns to show, in this order; one of: " + ", ".join(COLUMNS),
+    )
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.set_defaults(func=run)

@@ -35,20 +35,31 @@ def run(ns: argparse.Namespace) -> int:
     elif ns.kind == "region":
         if not ns.parameter:
             known = ", ".join(case.parameters) or "none"
-            raise LinkageError(f"'plot region' needs --parameter NAME (parameters of {case.id!r}: {known})")
+            raise LinkageError(
+                f"'plot region' needs --parameter NAME (parameters of {case.id!r}: {known})"
+            )
         plots.plot_region(case, ns.parameter, ns.hypothesis, points=ns.points, path=ns.output)
     else:
         plots.plot_timeline(case, path=ns.output)
     return 0
 
 
-@command("plot", "plot thresholds, the enforceable region, the timeline, or the linkage gain across cases")
+@command(
+    "plot",
+    "plot thresholds, the enforceable region, the timeline, or the linkage gain across cases",
+)
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=KINDS, help="what to draw")
-    p.add_argument("cases", nargs="+", metavar="CASE",
-                   help="a case file or bundled id (several, or directories, for 'gain')")
+    p.add_argument(
+        "cases",
+        nargs="+",
+        metavar="CASE",
+        help="a case file or bundled id (several, or directories, for 'gain')",
+    )
     p.add_argument("--output", "-o", required=True, help="the image file: .png or .svg")
     p.add_argument("--parameter", "-p", help="the parameter on the x axis (region)")
     p.add_argument("--hypothesis", help="the linkage hypothesis (default: the case's first)")
-    p.add_argument("--points", type=int, default=200, help="grid points of the region plot (default 200)")
+    p.add_argument(
+        "--points", type=int, default=200, help="grid points of the region plot (default 200)"
+    )
     p.set_defaults(func=run)

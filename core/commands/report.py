@@ -12,7 +12,7 @@ import sys
 from linkage.cli import EXIT_USER_ERROR, command
 from linkage.commands._common import write
 from linkage.compare import load_cases
-from linkage.render.html import render_html
+from linkage.render.html import render_report
 
 
 def run(ns: argparse.Namespace) -> int:
@@ -22,15 +22,26 @@ def run(ns: argparse.Namespace) -> int:
     if not cases:
         print("linkage: error: no case could be loaded", file=sys.stderr)
         return EXIT_USER_ERROR
-    write(render_html(cases, title=ns.title, plots=not ns.no_plots), ns.output)
-    return EXIT_USER_ERROR if failures else 0
+    page, left_out = render_report(cases, title=ns.title, plots=not ns.no_plots)
+    for failure in left_out:
+        print(f"linkage: error: {failure}", file=sys.stderr)
+    write(page, ns.output)
+    return EXIT_USER_ERROR if failures or left_out else 0
 
 
-@command("report", "write one self-contained HTML report (comparison, conditions, plots, timelines)")
+@command(
+    "report", "write one self-contained HTML report (comparison, conditions, plots, timelines)"
+)
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("cases", nargs="+", metavar="CASE",
-                   help="case files (TOML), bundled case ids, or directories (all their *.toml files)")
+    p.add_argument(
+        "cases",
+        nargs="+",
+        metavar="CASE",
+        help="case files (TOML), bundled case ids, or directories (all their *.toml files)",
+    )
     p.add_argument("--output", "-o", help="the HTML file to write (default: standard output)")
     p.add_argument("--title", default="Issue-linkage report", help="the page title")
-    p.add_argument("--no-plots", action="store_true", help="leave out the plots (no matplotlib needed)")
+    p.add_argument(
+        "--no-plots", action="store_true", help="leave out the plots (no matplotlib needed)"
+    )
     p.set_defaults(func=run)

@@ -169,11 +169,13 @@ class Analysis:
 
     @cached_property
     def lever(self) -> dict[str, str | None]:
-        """Per player, the domain that donates most slack (``None`` if no domain has positive slack)."""
+        """Per player, the domain that donates most slack: the best lever (``None`` if no domain
+        has positive slack). Protected and ordinal-isolated domains are never levers."""
         out: dict[str, str | None] = {}
-        isolated = self.game.linkage.isolated  # ordinal domains: ranks are not comparable slack
+        # protected domains are never levers, and ordinal ranks are not comparable slack
+        excluded = self.game.linkage.isolated | self.game.linkage.protected
         for p, per in self.slack.items():
-            numeric = {k: v for k, v in per.items() if k not in isolated and v.is_number and v > 0}
+            numeric = {k: v for k, v in per.items() if k not in excluded and v.is_number and v > 0}
             out[p] = max(numeric, key=lambda k: (numeric[k], k)) if numeric else None
         return out
 

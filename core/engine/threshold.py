@@ -176,6 +176,8 @@ def critical_delta(form: Form, gain: sympy.Expr, stake: sympy.Expr, periods: int
         _assume(e, ">") for e, s in ((a, sa), (b, sb)) if s is None
     )
     if form == "grim":
+        if _sign(a + b) == 0 or (not (a + b).is_number and sympy.simplify(a + b) == 0):
+            return NEVER  # D = N: b = -a, so (1 - delta) a <= -delta a fails for every a > 0
         return _finish(_ratio(a, a + b), assumptions)
     if form == "linear":
         r = _ratio(a, b)

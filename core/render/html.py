@@ -10,10 +10,10 @@ The page holds
 * the comparison table (``<table id="comparison">``) with **one row per case**
   (``<tr class="case-row" data-case="ID">``), under the case's first (primary) hypothesis, and the
   linkage-gain plot across cases and hypotheses;
-* a section per case (``<section class="case" id="case-ID">``): parameters, every hypothesis' verdict
-  (the per-hypothesis rows of :mod:`linkage.compare`), the thresholds table, the conditions in
-  closed form (the cleared constraints and their critical :math:`\delta`, separate and under each
-  hypothesis), the plots, and the timeline table with each hypothesis' fit.
+* a section per case (``<section class="case" id="case-ID">``): parameters, every hypothesis'
+  verdict (the per-hypothesis rows of :mod:`linkage.compare`), the thresholds table, the
+  conditions in closed form (the cleared constraints and their critical :math:`\delta`, separate
+  and under each hypothesis), the plots, and the timeline table with each hypothesis' fit.
 
 The notebook helpers (:func:`analysis_html`, :func:`analysis_latex`, :func:`case_report_html`,
 :func:`case_report_latex`) back the ``_repr_html_`` / ``_repr_latex_`` methods of
@@ -36,12 +36,16 @@ from linkage import __version__
 from linkage.cases.case import Case
 from linkage.engine.threshold import Threshold
 from linkage.errors import LinkageError
+from linkage.symbols import delta
 
 if TYPE_CHECKING:
-    from linkage.compare import Comparison, ComparisonRow
+    from matplotlib.figure import Figure
+
+    from linkage.compare import Comparison, ComparisonRow, Failure
     from linkage.engine.analysis import Analysis
     from linkage.engine.constraints import DeviationConstraint
     from linkage.render.report import CaseReport
+    from linkage.timeline import TimelineAnalysis
 
 MATHML_LIMIT = 2000
 """Closed forms longer than this (as text) are summarised instead of typeset."""
@@ -51,8 +55,10 @@ MAX_REGION_PLOTS = 3
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",sans-serif;
-margin:0 auto;max-width:72rem;padding:1rem 1.5rem 3rem;color:#1f2328;background:#fff;line-height:1.45}
-h1{font-size:1.7rem;margin:.5rem 0}h2{font-size:1.35rem;border-bottom:2px solid #d0d7de;padding-bottom:.2rem;
+margin:0 auto;max-width:72rem;padding:1rem 1.5rem 3rem;color:#1f2328;background:#fff;
+line-height:1.45}
+h1{font-size:1.7rem;margin:.5rem 0}
+h2{font-size:1.35rem;border-bottom:2px solid #d0d7de;padding-bottom:.2rem;
 margin-top:2.2rem}h3{font-size:1.1rem;margin-top:1.4rem}h4{font-size:1rem;margin:1rem 0 .3rem}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.88rem}
 th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
@@ -75,10 +81,21 @@ def anchor(case_id: str) -> str:
 
 
 def math(expr: sympy.Basic) -> str:
-    """``expr`` as inline presentation MathML (text when too long or not printable)."""
+    """``expr`` as inline presentation MathML (text when too long or not printable).
+
+    An exact root of a polynomial (``CRootOf``, from T-period punishments) is shown as the root of
+    its polynomial in δ when it stands alone, else by its decimal value."""
+    if isinstance(expr, sympy.CRootOf):
+        poly = expr.expr.subs(expr.poly.gen, delta)
+        return f"the root in (0, 1) of {math(sympy.Eq(poly, 0))}"
+    if isinstance(expr, sympy.Expr) and expr.is_number and expr.has(sympy.CRootOf):
+        return f'<math display="inline"><mn>{float(sympy.N(expr, 30)):.6f}</mn></math>'
     text = sympy.sstr(expr)
     if len(text) > MATHML_LIMIT:
-        return f'<span class="muted">(closed form of {len(text)} characters; see the JSON output)</span>'
+        return (
+            f'<span class="muted">(closed form of {len(text)} characters; '
+            "see the JSON output)</span>"
+        )
     try:
         body = mathml(expr, printer="presentation")
     except Exception:  # a sympy object the MathML printer does not know: show it as text
@@ -105,11 +122,19 @@ def verdict(value: bool | None) -> str:
     return f'<span class="{word}">{word}</span>'
 
 
-def table(head: Sequence[str], rows: Iterable[Sequence[str]], *, attrs: str = "",
-          row_attrs: Sequence[str] | None = None) -> str:
+def table(
+    head: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    attrs: str = "",
+    row_attrs: Sequence[str] | None = None,
+) -> str:
     """A table from already-escaped header and cell HTML."""
-    out = [f"<div class=\"scroll\"><table{attrs}>", "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head)
-           + "</tr></thead>", "<tbody>"]
+    out = [
+        f'<div class="scroll"><table{attrs}>',
+        "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
+        "<tbody>",
+    ]
     for i, row in enumerate(rows):
         extra = row_attrs[i] if row_attrs is not None else ""
         out.append(f"<tr{extra}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
@@ -117,19 +142,34 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]], *, attrs: str = ""
     return "\n".join(out)
 
 
-def svg_figure(fig: object, caption: str) -> str:
+def svg_figure(fig: Figure, caption: str) -> str:
     """A figure embedded as an SVG ``data:`` URI with its caption."""
     from linkage.plots import figure_bytes
 
-    data = base64.b64encode(figure_bytes(fig, "svg")).decode("ascii")  # type: ignore[arg-type]
-    return (f'<figure><img alt="{escape(caption)}" src="data:image/svg+xml;base64,{data}">'
-            f"<figcaption>{escape(caption)}</figcaption></figure>")
+    data = base64.b64encode(figure_bytes(fig, "svg")).decode("ascii")
+    return (
+        f'<figure><img alt="{escape(caption)}" src="data:image/svg+xml;base64,{data}">'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )
 
 
 # -- comparison ---------------------------------------------------------------------------------
-COMPARISON_COLUMNS = ("case", "hypothesis", "players", "domains", "delta", "separate", "linked",
-                      "helps_interval", "vulnerable", "lever", "linked_holds", "separate_holds", "helps",
-                      "fit")
+COMPARISON_COLUMNS = (
+    "case",
+    "hypothesis",
+    "players",
+    "domains",
+    "delta",
+    "separate",
+    "linked",
+    "helps_interval",
+    "vulnerable",
+    "lever",
+    "linked_holds",
+    "separate_holds",
+    "helps",
+    "fit",
+)
 
 
 def _cell(row: ComparisonRow, column: str) -> str:
@@ -141,8 +181,13 @@ def _cell(row: ComparisonRow, column: str) -> str:
     return escape(text)
 
 
-def comparison_table(result: Comparison, *, table_id: str | None = None, row_class: str = "row",
-                     columns: Sequence[str] = COMPARISON_COLUMNS) -> str:
+def comparison_table(
+    result: Comparison,
+    *,
+    table_id: str | None = None,
+    row_class: str = "row",
+    columns: Sequence[str] = COMPARISON_COLUMNS,
+) -> str:
     """The rows of ``result`` as an HTML table (links to the case sections)."""
     from linkage.compare import COLUMNS
 
@@ -152,7 +197,8 @@ def comparison_table(result: Comparison, *, table_id: str | None = None, row_cla
         [[_cell(r, c) for c in columns] for r in result.rows],
         attrs=attrs,
         row_attrs=[
-            f' class="{row_class}" data-case="{escape(r.case)}" data-hypothesis="{escape(r.hypothesis)}"'
+            f' class="{row_class}" data-case="{escape(r.case)}"'
+            f' data-hypothesis="{escape(r.hypothesis)}"'
             for r in result.rows
         ],
     )
@@ -164,30 +210,47 @@ def _parameters(case: Case) -> str:
         return ""
     rows = []
     for p in case.parameters.values():
-        rows.append([
-            f"<code>{escape(p.name)}</code>", math(p.value),
-            "" if p.low is None else math(p.low), "" if p.high is None else math(p.high),
-            escape(p.unit), escape(p.source),
-        ])
+        rows.append(
+            [
+                f"<code>{escape(p.name)}</code>",
+                math(p.value),
+                "" if p.low is None else math(p.low),
+                "" if p.high is None else math(p.high),
+                escape(p.unit),
+                escape(p.source),
+            ]
+        )
     return "<h3>Parameters</h3>\n" + table(["name", "value", "low", "high", "unit", "source"], rows)
 
 
 def _thresholds(report: CaseReport) -> str:
     case = report.case
     a = report.primary
-    head = ["player", "δ", *(f"{escape(k)} (separate)" for k in case.domain_ids),
-            *(f"linked: {escape(h.id)}" for h in case.hypotheses)]
+    head = [
+        "player",
+        "δ",
+        *(f"{escape(k)} (separate)" for k in case.domain_ids),
+        *(f"linked: {escape(h.id)}" for h in case.hypotheses),
+    ]
     rows = []
     for p in case.players:
-        rows.append([
-            escape(p), math(a.game.discount.of(p)),
-            *(threshold_math(a.separate_thresholds[p][k]) for k in case.domain_ids),
-            *(threshold_math(report.analyses[h.id].linked_thresholds[p]) for h in case.hypotheses),
-        ])
-    return ("<h3>Critical discount factors</h3>\n"
-            '<p class="note">At the calibration. A constraint holds for δ at or above its critical '
-            "value; <em>never</em>: no δ &lt; 1 sustains it; 0: it always holds.</p>\n"
-            + table(head, rows))
+        rows.append(
+            [
+                escape(p),
+                math(a.game.discount.of(p)),
+                *(threshold_math(a.separate_thresholds[p][k]) for k in case.domain_ids),
+                *(
+                    threshold_math(report.analyses[h.id].linked_thresholds[p])
+                    for h in case.hypotheses
+                ),
+            ]
+        )
+    return (
+        "<h3>Critical discount factors</h3>\n"
+        '<p class="note">At the calibration. A constraint holds for δ at or above its critical '
+        "value; <em>never</em>: no δ &lt; 1 sustains it; 0: it always holds.</p>\n"
+        + table(head, rows)
+    )
 
 
 def _constraint_items(c: DeviationConstraint, order: tuple[str, ...], linked: bool) -> list[str]:
@@ -197,9 +260,16 @@ def _constraint_items(c: DeviationConstraint, order: tuple[str, ...], linked: bo
         if linked:
             dev = ", ".join(k for k in order if k in c.deviation)
             pun = ", ".join(k for k in order if k in c.punished)
-            where = f' <span class="muted">deviate in {{{escape(dev)}}}, punished in {{{escape(pun)}}}</span>'
-        label = "" if cond.label == "grim" else f' <span class="muted">[{escape(cond.label)}]</span>'
-        items.append(f"<li>{math(cond.cleared)}{label}{where}<br>δ* = {threshold_math(cond.threshold)}</li>")
+            where = (
+                f' <span class="muted">deviate in {{{escape(dev)}}}, '
+                f"punished in {{{escape(pun)}}}</span>"
+            )
+        label = (
+            "" if cond.label == "grim" else f' <span class="muted">[{escape(cond.label)}]</span>'
+        )
+        items.append(
+            f"<li>{math(cond.cleared)}{label}{where}<br>δ* = {threshold_math(cond.threshold)}</li>"
+        )
     return items
 
 
@@ -207,160 +277,286 @@ def _conditions(report: CaseReport) -> str:
     case = report.case
     order = case.domain_ids
     first = report.symbolic[case.hypotheses[0].id]
-    out = ["<h3>Conditions in closed form</h3>",
-           '<p class="note">Cleared incentive constraints (no division by 1 − δ) in the case\'s '
-           "parameters, with their critical δ.</p>", "<h4>Separate: each domain punished only in itself</h4>"]
+    out = [
+        "<h3>Conditions in closed form</h3>",
+        '<p class="note">Cleared incentive constraints (no division by 1 − δ) in the case\'s '
+        "parameters, with their critical δ.</p>",
+        "<h4>Separate: each domain punished only in itself</h4>",
+    ]
     for p in case.players:
         items = []
         for k in order:
             c = first.separate_constraints[p][k]
-            items += [f"<li><strong>{escape(k)}</strong>: " + i.removeprefix("<li>")
-                      for i in _constraint_items(c, order, linked=False)]
-        out.append(f"<p><strong>{escape(p)}</strong></p><ul class=\"conditions\">" + "".join(items) + "</ul>")
+            items += [
+                f"<li><strong>{escape(k)}</strong>: " + i.removeprefix("<li>")
+                for i in _constraint_items(c, order, linked=False)
+            ]
+        out.append(
+            f'<p><strong>{escape(p)}</strong></p><ul class="conditions">' + "".join(items) + "</ul>"
+        )
     for h in case.hypotheses:
         s = report.symbolic[h.id]
         title = f" ({escape(h.title)})" if h.title else ""
         out.append(f"<h4>Linked under <code>{escape(h.id)}</code>{title}</h4>")
         for p in case.players:
-            items = [i for c in s.linked_constraints[p] for i in _constraint_items(c, order, linked=True)]
-            out.append(f"<p><strong>{escape(p)}</strong> (critical δ: "
-                       f"{threshold_math(s.linked_thresholds[p])})</p><ul class=\"conditions\">"
-                       + "".join(items) + "</ul>")
+            items = [
+                i for c in s.linked_constraints[p] for i in _constraint_items(c, order, linked=True)
+            ]
+            out.append(
+                f"<p><strong>{escape(p)}</strong> (critical δ: "
+                f'{threshold_math(s.linked_thresholds[p])})</p><ul class="conditions">'
+                + "".join(items)
+                + "</ul>"
+            )
     return "\n".join(out)
 
 
-def _timeline(case: Case) -> str:
-    from linkage.timeline import TimelineAnalysis
-
-    if not case.timeline:
+def _timeline(case: Case, t: TimelineAnalysis | None) -> str:
+    if t is None:
         return '<h3>Timeline</h3>\n<p class="muted">No timeline in this case file.</p>'
-    t = TimelineAnalysis(case)
     ids = case.domain_ids
     rows = []
     for p in t.periods:
-        cells = [escape(f"{p.start} – {p.end or 'now'}"), escape(p.event), f"<code>{escape(p.hypothesis)}</code>"]
+        cells = [
+            escape(f"{p.start} – {p.end or 'now'}"),
+            escape(p.event),
+            f"<code>{escape(p.hypothesis)}</code>",
+        ]
         for k in ids:
             pred = "coop" if p.predicted[k] else "break"
             obs = p.observed.get(k, "") or "–"
-            mark = "" if k not in p.scored else (' <span class="yes">✓</span>' if p.scored[k]
-                                                  else ' <span class="no">✗</span>')
+            mark = (
+                ""
+                if k not in p.scored
+                else (
+                    ' <span class="yes">✓</span>' if p.scored[k] else ' <span class="no">✗</span>'
+                )
+            )
             cells.append(f"{pred} / {escape(obs)}{mark}")
         rows.append(cells)
-    fit_rows = [[f"<code>{escape(h)}</code>", str(f["matched"]), str(f["scored"]),
-                 "n/a" if f["share"] is None else f"{100 * f['share']:.0f}%"] for h, f in t.fit.items()]
-    return ("<h3>Timeline</h3>\n"
-            '<p class="note">Each cell: predicted (coop/break) / observed; ✓ or ✗ where scored.</p>\n'
-            + table(["period", "event", "hypothesis", *(escape(k) for k in ids)], rows)
-            + "\n<h4>Fit</h4>\n" + table(["hypothesis", "matched", "scored", "share"], fit_rows))
+    fit_rows = [
+        [
+            f"<code>{escape(h)}</code>",
+            str(f["matched"]),
+            str(f["scored"]),
+            "n/a" if f["share"] is None else f"{100 * f['share']:.0f}%",
+        ]
+        for h, f in t.fit.items()
+    ]
+    return (
+        "<h3>Timeline</h3>\n"
+        '<p class="note">Each cell: predicted (coop/break) / observed; ✓ or ✗ where scored.</p>\n'
+        + table(["period", "event", "hypothesis", *(escape(k) for k in ids)], rows)
+        + "\n<h4>Fit</h4>\n"
+        + table(["hypothesis", "matched", "scored", "share"], fit_rows)
+    )
 
 
 def region_parameters(case: Case) -> list[str]:
     """Parameters worth a region plot: with a range, entering the payoffs (at most a few)."""
     used = {s.name for s in case.game.free_symbols}
-    out = [n for n, p in case.parameters.items() if n in used and (p.low is not None or p.high is not None)]
+    out = [
+        n
+        for n, p in case.parameters.items()
+        if n in used and (p.low is not None or p.high is not None)
+    ]
     return out[:MAX_REGION_PLOTS]
 
 
-def _plots(case: Case) -> str:
+def _plots(report: CaseReport, timeline: TimelineAnalysis | None) -> str:
     from linkage import plots
 
+    case = report.case
     out = ["<h3>Plots</h3>"]
     hyp = case.hypotheses[0].id
-    fig = plots.plot_thresholds(case)
-    out.append(svg_figure(fig, f"Critical δ per player and domain, separate vs linked under {hyp!r}; "
-                               "dashed: the calibrated δ."))
+    fig = plots.plot_thresholds(case, analysis=report.analyses[hyp])
+    out.append(
+        svg_figure(
+            fig,
+            f"Critical δ per player and domain, separate vs linked under {hyp!r}; "
+            "dashed: the calibrated δ.",
+        )
+    )
     for name in region_parameters(case):
-        fig = plots.plot_region(case, name)
-        out.append(svg_figure(fig, f"Enforceable region in ({name}, δ) under {hyp!r}, other parameters "
-                                   "at their calibrated values."))
-    if case.timeline:
-        out.append(svg_figure(plots.plot_timeline(case), "Observed and predicted states per period."))
+        fig = plots.plot_region(case, name, symbolic=report.symbolic[hyp])
+        out.append(
+            svg_figure(
+                fig,
+                f"Enforceable region in ({name}, δ) under {hyp!r}, other parameters "
+                "at their calibrated values.",
+            )
+        )
+    if timeline is not None:
+        out.append(
+            svg_figure(
+                plots.plot_timeline(case, timeline=timeline),
+                "Observed and predicted states per period.",
+            )
+        )
     return "\n".join(out)
 
 
-def case_section(report: CaseReport, *, plots: bool = True, section_id: str | None = None) -> str:
-    """The section of one case (``plots=False`` leaves out the figures)."""
-    from linkage.compare import case_rows
+def timeline_of(case: Case) -> TimelineAnalysis | None:
+    """The case's timeline analysis, or ``None`` without a timeline."""
+    from linkage.timeline import TimelineAnalysis
+
+    return TimelineAnalysis(case) if case.timeline else None
+
+
+def case_section(
+    report: CaseReport,
+    *,
+    plots: bool = True,
+    section_id: str | None = None,
+    rows: Sequence[ComparisonRow] | None = None,
+    timeline: TimelineAnalysis | None = None,
+) -> str:
+    """The section of one case (``plots=False`` leaves out the figures). ``rows`` and ``timeline``
+    are the case's comparison rows and timeline analysis when the caller already has them."""
+    from linkage.compare import Comparison, case_rows
 
     case = report.case
+    if timeline is None:
+        timeline = timeline_of(case)
+    if rows is None:
+        rows = case_rows(case, timeline)
     sid = section_id or anchor(case.id)
     title = case.title or case.id
-    out = [f'<section class="case" id="{escape(sid)}" data-case="{escape(case.id)}">',
-           f"<h2>{escape(title)} <span class=\"muted\">(<code>{escape(case.id)}</code>)</span></h2>"]
+    out = [
+        f'<section class="case" id="{escape(sid)}" data-case="{escape(case.id)}">',
+        f'<h2>{escape(title)} <span class="muted">(<code>{escape(case.id)}</code>)</span></h2>',
+    ]
     if case.description:
         out.append(f"<p>{escape(case.description)}</p>")
     discount = case.game.subs(case.calibration()).discount
     facts = [
-        ("players", ", ".join(case.players)), ("domains", ", ".join(case.domain_ids)),
+        ("players", ", ".join(case.players)),
+        ("domains", ", ".join(case.domain_ids)),
         ("strategy", case.game.strategy.kind),
         ("hypotheses", ", ".join(h.id for h in case.hypotheses)),
     ]
-    out.append("<p>" + " · ".join(f"<strong>{escape(k)}</strong>: {escape(v)}" for k, v in facts)
-               + f" · <strong>δ</strong>: {', '.join(f'{escape(p)} {math(discount.of(p))}' for p in case.players)}</p>")
+    deltas = ", ".join(f"{escape(p)} {math(discount.of(p))}" for p in case.players)
+    out.append(
+        "<p>"
+        + " · ".join(f"<strong>{escape(k)}</strong>: {escape(v)}" for k, v in facts)
+        + f" · <strong>δ</strong>: {deltas}</p>"
+    )
     if case.sources:
-        out.append("<p class=\"note\">Sources: " + "; ".join(escape(s) for s in case.sources) + "</p>")
+        out.append(
+            '<p class="note">Sources: ' + "; ".join(escape(s) for s in case.sources) + "</p>"
+        )
     out.append(_parameters(case))
-    from linkage.compare import Comparison
-
-    rows = Comparison(tuple(case_rows(case)))
-    columns = ("hypothesis", "separate", "linked", "helps_interval", "gain", "vulnerable", "lever",
-               "linked_holds", "separate_holds", "helps", "fit")
-    out.append("<h3>Hypotheses</h3>\n" + comparison_table(rows, columns=columns, row_class="hypothesis-row"))
+    columns = (
+        "hypothesis",
+        "separate",
+        "linked",
+        "helps_interval",
+        "gain",
+        "vulnerable",
+        "lever",
+        "linked_holds",
+        "separate_holds",
+        "helps",
+        "fit",
+    )
+    out.append(
+        "<h3>Hypotheses</h3>\n"
+        + comparison_table(Comparison(tuple(rows)), columns=columns, row_class="hypothesis-row")
+    )
     out.append(_thresholds(report))
     out.append(_conditions(report))
     if plots:
-        out.append(_plots(case))
-    out.append(_timeline(case))
+        out.append(_plots(report, timeline))
+    out.append(_timeline(case, timeline))
     out.append("</section>")
     return "\n".join(s for s in out if s)
 
 
 # -- the whole report ---------------------------------------------------------------------------
-def render_html(cases: Sequence[Case], *, title: str = "Issue-linkage report", plots: bool = True) -> str:
-    """ONE self-contained HTML page for ``cases`` (see the module docstring)."""
-    from linkage.compare import compare
+def render_html(
+    cases: Sequence[Case], *, title: str = "Issue-linkage report", plots: bool = True
+) -> str:
+    """ONE self-contained HTML page for ``cases`` (see the module docstring); a case that cannot
+    be analysed raises :class:`LinkageError`."""
+    page, failures = render_report(cases, title=title, plots=plots)
+    if failures:
+        raise LinkageError("; ".join(str(f) for f in failures))
+    return page
+
+
+def render_report(
+    cases: Sequence[Case], *, title: str = "Issue-linkage report", plots: bool = True
+) -> tuple[str, list[Failure]]:
+    """The page of :func:`render_html` and the cases left out because their analysis failed."""
+    from linkage.compare import Comparison, Failure, case_rows, one_line
     from linkage.render.report import CaseReport
 
     if not cases:
         raise LinkageError("a report needs at least one case")
     ordered = sorted(cases, key=lambda c: (c.id, c.path or ""))
-    result = compare(ordered)
-    if result.failures:
-        raise LinkageError("; ".join(str(f) for f in result.failures))
-    primary = result.primary()
     ids: dict[str, int] = {}
     sections = []
     nav = []
-    for case in ordered:
-        n = ids[case.id] = ids.get(case.id, 0) + 1
+    failures: list[Failure] = []
+    all_rows: list[ComparisonRow] = []
+    for case in ordered:  # each case's timeline and rows are computed once, for every part
+        n = ids.get(case.id, 0) + 1
         sid = anchor(case.id) + ("" if n == 1 else f"-{n}")
-        sections.append(case_section(CaseReport(case), plots=plots, section_id=sid))
+        try:
+            timeline = timeline_of(case)
+            rows = case_rows(case, timeline)
+            section = case_section(
+                CaseReport(case), plots=plots, section_id=sid, rows=rows, timeline=timeline
+            )
+        except LinkageError as exc:
+            failures.append(Failure(case.path or case.id, one_line(exc)))
+            continue
+        ids[case.id] = n
+        all_rows += rows
+        sections.append(section)
         nav.append(f'<li><a href="#{escape(sid)}">{escape(case.title or case.id)}</a></li>')
+    if not sections:
+        raise LinkageError("; ".join(str(f) for f in failures))
+    result = Comparison(tuple(all_rows))
+    primary = result.primary()
     body = [
         f"<header><h1>{escape(title)}</h1>",
         f'<p class="note">{len(ordered)} case(s). Generated by linkage {escape(__version__)}; '
         "exact values are in <code>linkage analyze --format json</code>.</p></header>",
         "<nav><h2>Cases</h2><ul>" + "".join(nav) + "</ul></nav>",
         '<section id="comparison-section"><h2>Comparison</h2>',
-        '<p class="note">One row per case, under its first (primary) hypothesis; every hypothesis is '
-        "in the case's section. δ*: the critical discount factor (separate: the maximum over the "
-        "player's domains); lever: the domain donating most slack to the vulnerable player.</p>",
+        '<p class="note">One row per case, under its first (primary) hypothesis; every hypothesis '
+        "is in the case's section. δ*: the critical discount factor (separate: the maximum over "
+        "the player's domains); lever: the domain donating most slack to the vulnerable "
+        "player.</p>",
         comparison_table(primary, table_id="comparison", row_class="case-row"),
     ]
     if plots:
         from linkage.plots import plot_linkage_gain
 
-        body.append(svg_figure(plot_linkage_gain(result),
-                               "Linkage gain per case and hypothesis: max separate δ* − max linked δ*."))
+        body.append(
+            svg_figure(
+                plot_linkage_gain(result),
+                "Linkage gain per case and hypothesis: max separate δ* − max linked δ*.",
+            )
+        )
+    if failures:
+        body.append(
+            '<p class="note">Left out (their analysis failed): '
+            + "; ".join(escape(str(f)) for f in failures)
+            + "</p>"
+        )
     body.append("</section>")
     body += sections
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    page = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<link rel="icon" href="data:,">\n'
         f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-        + "\n".join(body) + "\n</body>\n</html>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
     )
+    return page, failures
 
 
 # -- notebooks ----------------------------------------------------------------------------------
@@ -368,9 +564,15 @@ def analysis_html(a: Analysis) -> str:
     """An :class:`Analysis` as an HTML table (thresholds, verdicts, what linkage buys)."""
     g = a.game
     head = ["player", "δ", *(f"{escape(k)} (separate)" for k in g.domain_ids), "linked"]
-    rows = [[escape(p), math(g.discount.of(p)),
-             *(threshold_math(a.separate_thresholds[p][k]) for k in g.domain_ids),
-             threshold_math(a.linked_thresholds[p])] for p in g.players]
+    rows = [
+        [
+            escape(p),
+            math(g.discount.of(p)),
+            *(threshold_math(a.separate_thresholds[p][k]) for k in g.domain_ids),
+            threshold_math(a.linked_thresholds[p]),
+        ]
+        for p in g.players
+    ]
     interval = a.helps_interval
     try:
         vulnerable = a.vulnerable
@@ -379,14 +581,19 @@ def analysis_html(a: Analysis) -> str:
     facts = [
         f"linked sustainable: {verdict(a.linked_sustainable)}",
         f"linkage helps: {verdict(a.helps)}",
-        "helps on δ ∈ " + ("–" if interval is None else
-                           f"[{math(interval.low)}, {math(interval.high)})"),
+        "helps on δ ∈ "
+        + ("–" if interval is None else f"[{math(interval.low)}, {math(interval.high)})"),
         f"vulnerable: {escape(vulnerable or '–')}",
         f"lever: {escape((a.lever.get(vulnerable) if vulnerable else None) or '–')}",
     ]
-    return (f'<div class="linkage-analysis"><p><strong>{escape(g.id)}</strong> · linkage '
-            f"<code>{escape(g.linkage.mode)}</code></p>" + table(head, rows)
-            + "<p>" + " · ".join(facts) + "</p></div>")
+    return (
+        f'<div class="linkage-analysis"><p><strong>{escape(g.id)}</strong> · linkage '
+        f"<code>{escape(g.linkage.mode)}</code></p>"
+        + table(head, rows)
+        + "<p>"
+        + " · ".join(facts)
+        + "</p></div>"
+    )
 
 
 def _latex_threshold(t: Threshold) -> str:
@@ -408,26 +615,51 @@ def _text(s: str) -> str:
 def analysis_latex(a: Analysis) -> str:
     """An :class:`Analysis` as a MathJax-ready ``array`` of critical δ (separate and linked)."""
     g = a.game
-    head = " & ".join([_text("player"), r"\delta", *(_text(k) for k in g.domain_ids), _text("linked")])
-    rows = [" & ".join([_text(p), sympy.latex(g.discount.of(p)),
-                        *(_latex_threshold(a.separate_thresholds[p][k]) for k in g.domain_ids),
-                        _latex_threshold(a.linked_thresholds[p])]) for p in g.players]
+    head = " & ".join(
+        [_text("player"), r"\delta", *(_text(k) for k in g.domain_ids), _text("linked")]
+    )
+    rows = [
+        " & ".join(
+            [
+                _text(p),
+                sympy.latex(g.discount.of(p)),
+                *(_latex_threshold(a.separate_thresholds[p][k]) for k in g.domain_ids),
+                _latex_threshold(a.linked_thresholds[p]),
+            ]
+        )
+        for p in g.players
+    ]
     cols = "l" + "c" * (len(g.domain_ids) + 2)
     return rf"$$\begin{{array}}{{{cols}}}{head} \\ \hline " + r" \\ ".join(rows) + r"\end{array}$$"
 
 
 def case_report_html(report: CaseReport) -> str:
     """A :class:`CaseReport` as its report section, without plots."""
-    return f"<div class=\"linkage-report\">{case_section(report, plots=False)}</div>"
+    return f'<div class="linkage-report">{case_section(report, plots=False)}</div>'
 
 
 def case_report_latex(report: CaseReport) -> str:
-    """A :class:`CaseReport` as an ``array``: separate δ* per domain and linked δ* per hypothesis."""
+    """A :class:`CaseReport` as an ``array``: separate δ* per domain, linked δ* per hypothesis."""
     case, a = report.case, report.primary
-    head = " & ".join([_text("player"), *(_text(k) for k in case.domain_ids),
-                       *(_text(f"linked ({h.id})") for h in case.hypotheses)])
-    rows = [" & ".join([_text(p), *(_latex_threshold(a.separate_thresholds[p][k]) for k in case.domain_ids),
-                        *(_latex_threshold(report.analyses[h.id].linked_thresholds[p]) for h in case.hypotheses)])
-            for p in case.players]
+    head = " & ".join(
+        [
+            _text("player"),
+            *(_text(k) for k in case.domain_ids),
+            *(_text(f"linked ({h.id})") for h in case.hypotheses),
+        ]
+    )
+    rows = [
+        " & ".join(
+            [
+                _text(p),
+                *(_latex_threshold(a.separate_thresholds[p][k]) for k in case.domain_ids),
+                *(
+                    _latex_threshold(report.analyses[h.id].linked_thresholds[p])
+                    for h in case.hypotheses
+                ),
+            ]
+        )
+        for p in case.players
+    ]
     cols = "l" + "c" * (len(case.domain_ids) + len(case.hypotheses))
-    return (rf"$$\begin{{array}}{{{cols}}}{head} \\ \hline " + r" \\ ".join(rows) + r"\end{array}$$")
+    return rf"$$\begin{{array}}{{{cols}}}{head} \\ \hline " + r" \\ ".join(rows) + r"\end{array}$$"

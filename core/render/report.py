@@ -110,6 +110,9 @@ class CaseReport:
         }
         if self.has_parameters:
             out["closed_form"] = {p: closed_form(t) for p, t in s.linked_thresholds.items()}
+            out["closed_form_valid_if"] = {
+                p: [sympy.sstr(a) for a in t.assumptions] for p, t in s.linked_thresholds.items()
+            }
         return out
 
     def as_json(self) -> dict[str, Any]:

@@ -52,9 +52,11 @@ def render_text(report: CaseReport) -> str:
                 f"  {p}: worst deviation in {{{dev}}}, punished in {{{pun}}}: {conds}"
                 f" -> critical delta {fmt_threshold(t)}; holds: {yes(_holds(t, g.discount.of(p)))}"
             )
-            sym = closed_form(report.symbolic[h.id].linked_thresholds[p])
+            st = report.symbolic[h.id].linked_thresholds[p]
+            sym = closed_form(st)
             if sym and len(sym) <= SYMBOLIC_LIMIT:
-                lines.append(f"      closed form: {sym}")
+                valid = ", ".join(sympy.sstr(a) for a in st.assumptions)
+                lines.append(f"      closed form: {sym}" + (f"  (valid if {valid})" if valid else ""))
         interval = ah.helps_interval
         lines.append(
             f"  package of all domains sustainable: {yes(ah.linked_sustainable)}; "
@@ -68,7 +70,7 @@ def render_text(report: CaseReport) -> str:
             lines.append(f"  vulnerable side (highest linked threshold): {ah.vulnerable}")
         if ah.best_package is not None:
             lines.append(f"  best self-enforcing package: {', '.join(ah.best_package.domains) or 'none'}")
-    lines += ["", "Slack s(delta) = delta(C-N) - (1-delta)(D-C)^+ per domain at each player's delta"]
+    lines += ["", "Grim-trigger slack s(delta) = delta(C-N) - (1-delta)(D-C)^+ per domain at each player's delta"]
     for p in g.players:
         parts = ", ".join(f"{k} {fmt(v)}" for k, v in a.slack[p].items())
         lever = a.lever[p]
