@@ -4,6 +4,9 @@ process-wide plugin host is rebuilt for each test with only this distribution's 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import venv
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,3 +31,24 @@ def _fresh_plugin_host(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def cases_dir() -> Path:
     return CASES
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built as a plain wheel."""
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)], check=True
+    )
+    (path,) = out.glob("issue_linkage-*.whl")
+    return path
+
+
+@pytest.fixture(scope="session")
+def wheel_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the wheel installed; returns its bin directory."""
+    env_dir = tmp_path_factory.mktemp("venv")
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    bin_dir = env_dir / ("Scripts" if sys.platform == "win32" else "bin")
+    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)], check=True)
+    return bin_dir

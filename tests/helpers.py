@@ -37,3 +37,10 @@ def game(
         for i in range(k)
     ]
     return Game(players, domains, delta, strategy or GrimTrigger(), linkage or LinkageStructure("full"))
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without LINKAGE_* variables, for subprocesses that should autoload plugins."""
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("LINKAGE_")}

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-        check=True,
-    )
-    (path,) = out.glob("issue_linkage-*.whl")
-    return path
+from helpers import clean_env
 
 
 def test_wheel_maps_folders_to_import_names(wheel: Path) -> None:
@@ -36,19 +22,16 @@ def test_wheel_maps_folders_to_import_names(wheel: Path) -> None:
 
 
 @pytest.mark.slow
-def test_wheel_runs_in_a_fresh_virtualenv(wheel: Path, tmp_path: Path) -> None:
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    bin_dir = env_dir / ("Scripts" if sys.platform == "win32" else "bin")
-    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)], check=True)
+def test_wheel_runs_in_a_fresh_virtualenv(wheel_env: Path, tmp_path: Path) -> None:
+    bin_dir = wheel_env
     version = subprocess.run([str(bin_dir / "linkage"), "--version"], capture_output=True, text=True, check=True)
     assert version.stdout.startswith("linkage 0.")
     # An analysis of a bundled case by id, from outside the source tree.
     result = subprocess.run(
         [str(bin_dir / "linkage"), "analyze", "example", "--format", "json"],
-        capture_output=True, text=True, check=True, cwd=tmp_path,
+        capture_output=True, text=True, check=True, cwd=tmp_path, env=clean_env(),
     )
     assert '"case": "example"' in result.stdout
     plugins = subprocess.run([str(bin_dir / "linkage"), "plugins", "--json"], capture_output=True, text=True,
-                             check=True, cwd=tmp_path)
+                             check=True, cwd=tmp_path, env=clean_env())
     assert '"fisheries"' in plugins.stdout and '"error"' not in plugins.stdout.replace('"error": null', "")
