@@ -237,6 +237,7 @@ def test_precedence() -> None:
         ("1/0", "division by zero"),
         ("0/0", "division by zero"),
         ("1/(2 - 2)", "division by zero"),
+        ("1/(sqrt(2) + sqrt(3) - sqrt(5 + 2*sqrt(6)))", "division by zero"),  # zero, not 0
         ("0**-1", "division by zero"),
         ("log(0)", "infinite or undefined"),
         ("", "empty"),

@@ -1,0 +1,49 @@
+"""Every bundled case file passes `linkage check`, is analysed, and (with a timeline) is scored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from linkage.cases import load_case
+from linkage.cli import main
+from linkage.timeline import TimelineAnalysis
+
+CASES = sorted((Path(__file__).resolve().parent.parent / "cases").glob("*.toml"))
+DYADS = [p for p in CASES if p.stem != "example"]
+
+
+def test_at_least_the_japan_russia_case_and_five_dyads() -> None:
+    stems = {p.stem for p in DYADS}
+    assert "japan_russia" in stems
+    assert len(stems - {"japan_russia"}) >= 5
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_check_and_analyze(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("ok")
+    assert main(["analyze", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    case = load_case(path)
+    assert data["case"] == case.id == path.stem
+    for per in data["separate"]["critical_delta"].values():
+        for t in per.values():
+            assert t["status"] in ("threshold", "always", "never")
+            if t["status"] == "threshold":
+                assert 0 < t["value"] < 1
+
+
+@pytest.mark.parametrize("path", DYADS, ids=[p.stem for p in DYADS])
+def test_dyads_are_sourced_ranged_and_have_timelines(path: Path) -> None:
+    case = load_case(path)
+    assert case.sources, "the case names its sources"
+    assert all(p.source for p in case.parameters.values())
+    assert any(p.low is not None and p.high is not None for p in case.parameters.values())
+    assert len(case.hypotheses) >= 2 and all(h.source or h.structure.mode == "separate" for h in case.hypotheses)
+    assert len(case.timeline) >= 4 and all(e.source for e in case.timeline)
+    fit = TimelineAnalysis(case).fit
+    assert set(fit) == {h.id for h in case.hypotheses}
+    assert all(f["scored"] > 0 for f in fit.values())
