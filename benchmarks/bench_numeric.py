@@ -22,7 +22,9 @@ from linkage import Domain, Game, analyze
 from linkage.engine.numeric import compile_conditions, compile_expression
 
 
-def hand_written(c1: np.ndarray, d1: np.ndarray, n1: np.ndarray, c2: np.ndarray, d2: np.ndarray, n2: np.ndarray) -> np.ndarray:
+def hand_written(
+    c1: np.ndarray, d1: np.ndarray, n1: np.ndarray, c2: np.ndarray, d2: np.ndarray, n2: np.ndarray
+) -> np.ndarray:
     a = np.maximum(d1 - c1, 0) + np.maximum(d2 - c2, 0)
     b = (c1 - n1) + (c2 - n2)
     out = np.full(a.shape, np.nan)
@@ -54,7 +56,10 @@ def main() -> None:
     c1, d1, n1, c2, d2, n2 = symbols
     game = Game(
         ("A", "B"),
-        [Domain("d1", {p: dict(C=c1, D=d1, N=n1) for p in "AB"}), Domain("d2", {p: dict(C=c2, D=d2, N=n2) for p in "AB"})],
+        [
+            Domain("d1", {p: dict(C=c1, D=d1, N=n1) for p in "AB"}),
+            Domain("d2", {p: dict(C=c2, D=d2, N=n2) for p in "AB"}),
+        ],
         sympy.Rational(1, 2),
     )
     conditions = [c for dc in analyze(game).linked_constraints["A"] for c in dc.conditions]
@@ -65,14 +70,22 @@ def main() -> None:
 
     rng = np.random.default_rng(ns.seed)
     c = rng.uniform(1, 5, (2, ns.points))
-    args = (c[0], c[0] + rng.uniform(0, 4, ns.points), c[0] - rng.uniform(0, 3, ns.points),
-            c[1], c[1] + rng.uniform(0, 4, ns.points), c[1] - rng.uniform(0, 3, ns.points))
+    args = (
+        c[0],
+        c[0] + rng.uniform(0, 4, ns.points),
+        c[0] - rng.uniform(0, 3, ns.points),
+        c[1],
+        c[1] + rng.uniform(0, 4, ns.points),
+        c[1] - rng.uniform(0, 3, ns.points),
+    )
     assert np.allclose(compiled(*args), hand_written(*args), equal_nan=True)
 
     base = best_of(hand_written, args, ns.repeat)
     ours = best_of(compiled, args, ns.repeat)
     raw = best_of(closed_form, args, ns.repeat)
-    print(f"points per call: {ns.points:,}; best of {ns.repeat}; compile once: {compile_seconds * 1e3:.1f} ms")
+    print(
+        f"points per call: {ns.points:,}; best of {ns.repeat}; compile once: {compile_seconds * 1e3:.1f} ms"
+    )
     print(f"{'method':<42}{'points/s':>16}{'ratio to numpy':>16}")
     for name, t in (
         ("hand-written numpy (baseline)", base),

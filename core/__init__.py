@@ -20,8 +20,8 @@ from linkage.model import (
     StickAndCarrot,
     TPeriodReversion,
 )
-from linkage.symbols import delta
 from linkage.plugins.hookspecs import hookimpl
+from linkage.symbols import delta
 
 __all__ = [
     "FULL",

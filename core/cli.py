@@ -21,10 +21,16 @@ Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {}
 
 
-def command(name: str, help: str) -> Callable[[Callable[[argparse.ArgumentParser], None]], Callable[[argparse.ArgumentParser], None]]:
+def command(
+    name: str, help: str
+) -> Callable[
+    [Callable[[argparse.ArgumentParser], None]], Callable[[argparse.ArgumentParser], None]
+]:
     """Decorate an ``add_arguments(parser)`` function whose parser sets ``func``."""
 
-    def wrap(add: Callable[[argparse.ArgumentParser], None]) -> Callable[[argparse.ArgumentParser], None]:
+    def wrap(
+        add: Callable[[argparse.ArgumentParser], None],
+    ) -> Callable[[argparse.ArgumentParser], None]:
         COMMANDS[name] = (help, add, lambda ns: ns.func(ns))
         return add
 
@@ -42,9 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"linkage {__version__}")
     plugins = parser.add_argument_group("plugins")
     plugins.add_argument("--no-plugins", action="store_true", help="load no third-party plugins")
-    plugins.add_argument("--plugins", metavar="NAMES", help="load only these plugins (comma-separated)")
-    plugins.add_argument("--disable-plugins", metavar="NAMES", help="never load these plugins (comma-separated)")
-    plugins.add_argument("--trace-plugins", action="store_true", help="print every hook call to stderr")
+    plugins.add_argument(
+        "--plugins", metavar="NAMES", help="load only these plugins (comma-separated)"
+    )
+    plugins.add_argument(
+        "--disable-plugins", metavar="NAMES", help="never load these plugins (comma-separated)"
+    )
+    plugins.add_argument(
+        "--trace-plugins", action="store_true", help="print every hook call to stderr"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (help_text, add, _) in COMMANDS.items():
         add(sub.add_parser(name, help=help_text, description=help_text))

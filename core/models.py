@@ -80,7 +80,9 @@ class DomainModel:
     title: str
     roles: tuple[str, ...] = attrs.field(converter=_roles)
     parameters: tuple[Parameter, ...] = attrs.field(converter=tuple)
-    build: Callable[[Mapping[str, sympy.Expr]], Mapping[str, StagePayoffs | Mapping[str, Any]]] = attrs.field(repr=False)
+    build: Callable[[Mapping[str, sympy.Expr]], Mapping[str, StagePayoffs | Mapping[str, Any]]] = (
+        attrs.field(repr=False)
+    )
     description: str = ""
     kind: str = "cardinal"
 
@@ -95,7 +97,9 @@ class DomainModel:
         for p in self.parameters:
             if p.name == name:
                 return p
-        raise ModelError(f"model {self.id} has no parameter {name!r}{_did_you_mean(name, self.names)}")
+        raise ModelError(
+            f"model {self.id} has no parameter {name!r}{_did_you_mean(name, self.names)}"
+        )
 
     @property
     def names(self) -> list[str]:
@@ -105,7 +109,9 @@ class DomainModel:
     def symbols(self) -> dict[str, sympy.Symbol]:
         return {p.name: p.symbol for p in self.parameters}
 
-    def values(self, overrides: Mapping[str, Any] | None = None, *, symbolic: bool = False) -> dict[str, sympy.Expr]:
+    def values(
+        self, overrides: Mapping[str, Any] | None = None, *, symbolic: bool = False
+    ) -> dict[str, sympy.Expr]:
         """Parameter values: defaults (or symbols if ``symbolic``) updated by ``overrides``."""
         values = dict(self.symbols) if symbolic else {p.name: p.default for p in self.parameters}
         for name, value in (overrides or {}).items():
@@ -119,7 +125,9 @@ class DomainModel:
             values[name] = v
         return values
 
-    def payoffs(self, overrides: Mapping[str, Any] | None = None, *, symbolic: bool = False) -> dict[str, StagePayoffs]:
+    def payoffs(
+        self, overrides: Mapping[str, Any] | None = None, *, symbolic: bool = False
+    ) -> dict[str, StagePayoffs]:
         """Each role's stage payoffs at the given parameter values (closed form if ``symbolic``)."""
         built = self.build(self.values(overrides, symbolic=symbolic))
         out = {}

@@ -15,7 +15,7 @@ from linkage.errors import LinkageError
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
-PYPROJECT = '''\
+PYPROJECT = """\
 [build-system]
 requires = ["setuptools>=69"]
 build-backend = "setuptools.build_meta"
@@ -41,7 +41,7 @@ packages = ["linkage_{name}"]
 
 [tool.setuptools.package-data]
 "linkage_{name}" = ["cases/*.toml"]
-'''
+"""
 
 MODULE = '''\
 """linkage_{name}: a domain pack for issue-linkage.
@@ -96,7 +96,7 @@ def register_cases(register):
         register(BundledCase(path.stem, path))
 '''
 
-CASE = '''\
+CASE = """\
 # An example case using the {name} pack's model.
 [case]
 id = "{name}_example"
@@ -114,7 +114,7 @@ params = {{ gain = 3, cost = 1 }}
 id = "security"
 payoffs.North = {{ C = 2, D = 5, N = 0 }}
 payoffs.South = {{ C = 2, D = 5, N = 0 }}
-'''
+"""
 
 TESTS = '''\
 """Tests of the {name} pack."""
@@ -145,7 +145,7 @@ def test_example_case_analyses():
     assert a.linked_sustainable is True
 '''
 
-README = '''\
+README = """\
 # linkage-{dash}
 
 A domain pack for [issue-linkage](https://pypi.org/project/issue-linkage/).
@@ -158,7 +158,7 @@ A domain pack for [issue-linkage](https://pypi.org/project/issue-linkage/).
 
 Edit `linkage_{name}/__init__.py` to model your domain: document every parameter (meaning, unit,
 default, valid range, source) and build each role's payoffs C, D, N as sympy expressions.
-'''
+"""
 
 
 def scaffold(name: str, directory: Path) -> Path:

@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import sympy
+
 from linkage.engine.threshold import critical_delta, is_ge
 from linkage.model.payoffs import PAYOFF_NAMES, StagePayoffs
 from linkage.models import DomainModel

@@ -63,10 +63,10 @@ class PeriodResult:
             "end": self.end,
             "event": self.event,
             "separate_holds": a.separate_sustainable,
-            "linked_holds": {
-                p: _holds(a, p) for p in a.game.players
+            "linked_holds": {p: _holds(a, p) for p in a.game.players},
+            "predicted": {
+                k: ("cooperating" if v else "breakdown") for k, v in self.predicted.items()
             },
-            "predicted": {k: ("cooperating" if v else "breakdown") for k, v in self.predicted.items()},
             "observed": self.observed,
             "matches": self.scored,
         }
@@ -95,7 +95,14 @@ class TimelineAnalysis:
             observed = {**observed, **event.observed}
             for h in self.case.hypotheses:
                 out.append(
-                    PeriodResult(h.id, start, end, event.title, self.case.analysis(h.id, changes), dict(observed))
+                    PeriodResult(
+                        h.id,
+                        start,
+                        end,
+                        event.title,
+                        self.case.analysis(h.id, changes),
+                        dict(observed),
+                    )
                 )
         return out
 
@@ -107,7 +114,11 @@ class TimelineAnalysis:
             rows = [p for p in self.periods if p.hypothesis == h.id]
             matched = sum(sum(p.scored.values()) for p in rows)
             scored = sum(len(p.scored) for p in rows)
-            out[h.id] = {"matched": matched, "scored": scored, "share": matched / scored if scored else None}
+            out[h.id] = {
+                "matched": matched,
+                "scored": scored,
+                "share": matched / scored if scored else None,
+            }
         return out
 
     def as_json(self) -> dict[str, Any]:
@@ -124,11 +135,18 @@ class TimelineAnalysis:
         for p in self.periods:
             if p.hypothesis == self.case.hypotheses[0].id:
                 lines.append(f"{p.start} .. {p.end or 'now'}: {p.event}")
-                lines.append("    observed: " + (", ".join(f"{k} {p.observed[k]}" for k in ids if k in p.observed) or "-"))
+                lines.append(
+                    "    observed: "
+                    + (", ".join(f"{k} {p.observed[k]}" for k in ids if k in p.observed) or "-")
+                )
             pred = ", ".join(f"{k} {'coop' if p.predicted[k] else 'break'}" for k in ids)
             match = "".join("✓" if p.scored[k] else "✗" for k in ids if k in p.scored)
-            holds = ", ".join(f"{pl} {yes(_holds(p.analysis, pl))}" for pl in p.analysis.game.players)
-            lines.append(f"    [{p.hypothesis}] predicted: {pred}; linked constraints hold: {holds}; fit {match or '-'}")
+            holds = ", ".join(
+                f"{pl} {yes(_holds(p.analysis, pl))}" for pl in p.analysis.game.players
+            )
+            lines.append(
+                f"    [{p.hypothesis}] predicted: {pred}; linked constraints hold: {holds}; fit {match or '-'}"
+            )
         lines += ["", "Fit (observed domain-states each hypothesis predicts):"]
         for hid, f in self.fit.items():
             share = "n/a" if f["share"] is None else f"{100 * f['share']:.0f}%"
@@ -138,8 +156,12 @@ class TimelineAnalysis:
     def render_markdown(self) -> str:
         ids = self.case.domain_ids
         head = ["period", "event", "hypothesis", *ids, "fit"]
-        lines = [f"# Timeline: {self.case.title or self.case.id}", "",
-                 "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines = [
+            f"# Timeline: {self.case.title or self.case.id}",
+            "",
+            "| " + " | ".join(head) + " |",
+            "|" + "---|" * len(head),
+        ]
         for p in self.periods:
             cells = [f"{p.start} – {p.end or 'now'}", p.event.replace("|", "\\|"), p.hypothesis]
             for k in ids:

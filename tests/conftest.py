@@ -22,7 +22,9 @@ CASES = ROOT / "cases"
 def _fresh_plugin_host(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in ("LINKAGE_LOAD_PLUGINS", "LINKAGE_DISABLE_PLUGINS", "LINKAGE_TRACE_PLUGINS"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LINKAGE_LOAD_PLUGINS", os.environ.get("LINKAGE_TEST_PLUGINS", "fisheries,sakhalin2"))
+    monkeypatch.setenv(
+        "LINKAGE_LOAD_PLUGINS", os.environ.get("LINKAGE_TEST_PLUGINS", "fisheries,sakhalin2")
+    )
     old = set_host(None)
     yield
     set_host(old)
@@ -38,7 +40,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project built as a plain wheel."""
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)], check=True
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
     )
     (path,) = out.glob("issue_linkage-*.whl")
     return path

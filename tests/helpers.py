@@ -20,7 +20,9 @@ def symmetric_game(
         Domain(f"d{i + 1}", {p: dict(C=c, D=d, N=n) for p in ("A", "B")})
         for i, (c, d, n) in enumerate(issues)
     ]
-    return Game(("A", "B"), domains, delta, strategy or GrimTrigger(), linkage or LinkageStructure("full"))
+    return Game(
+        ("A", "B"), domains, delta, strategy or GrimTrigger(), linkage or LinkageStructure("full")
+    )
 
 
 def game(
@@ -36,7 +38,9 @@ def game(
         Domain(f"d{i + 1}", {p: dict(zip("CDN", payoffs[p][i], strict=True)) for p in players})
         for i in range(k)
     ]
-    return Game(players, domains, delta, strategy or GrimTrigger(), linkage or LinkageStructure("full"))
+    return Game(
+        players, domains, delta, strategy or GrimTrigger(), linkage or LinkageStructure("full")
+    )
 
 
 def clean_env() -> dict[str, str]:

@@ -42,7 +42,9 @@ def test_dyads_are_sourced_ranged_and_have_timelines(path: Path) -> None:
     assert case.sources, "the case names its sources"
     assert all(p.source for p in case.parameters.values())
     assert any(p.low is not None and p.high is not None for p in case.parameters.values())
-    assert len(case.hypotheses) >= 2 and all(h.source or h.structure.mode == "separate" for h in case.hypotheses)
+    assert len(case.hypotheses) >= 2 and all(
+        h.source or h.structure.mode == "separate" for h in case.hypotheses
+    )
     assert len(case.timeline) >= 4 and all(e.source for e in case.timeline)
     fit = TimelineAnalysis(case).fit
     assert set(fit) == {h.id for h in case.hypotheses}

@@ -45,7 +45,7 @@ def test_minimal_form_defaults_to_grim_and_full_linkage() -> None:
     case = load_case_text(MINIMAL)
     assert case.game.strategy.kind == "grim"
     assert case.game.linkage.mode == "full"
-    assert case.game.domain("d2").payoffs["A"].N == Rational(1, 2)
+    assert Rational(1, 2) == case.game.domain("d2").payoffs["A"].N
     assert case.game.discount.of("A") == Rational(1, 2)
 
 
@@ -57,7 +57,7 @@ def test_bundled_example_file_loads(cases_dir: Path) -> None:
 
 def test_per_player_discount_and_t_period() -> None:
     text = MINIMAL.replace("discount = 0.5", "discount = { A = 0.6, B = 0.7 }") + (
-        "\n[strategy]\nkind = \"t_period\"\nperiods = 2\n"
+        '\n[strategy]\nkind = "t_period"\nperiods = 2\n'
     )
     case = load_case_text(text)
     assert case.game.discount.of("B") == Rational(7, 10)
@@ -72,7 +72,7 @@ def test_unknown_key_names_file_line_path_and_suggests() -> None:
 
 
 def test_wrong_type_says_expected_and_found() -> None:
-    msg = one_error(MINIMAL.replace("discount = 0.5", 'discount = true'))
+    msg = one_error(MINIMAL.replace("discount = 0.5", "discount = true"))
     assert "case.discount" in msg and "bad.toml:4" in msg
     assert "expected a number or an expression string" in msg and "found true" in msg
 
@@ -83,19 +83,29 @@ def test_missing_players() -> None:
 
 
 def test_payoffs_for_unknown_player_suggests_the_right_one() -> None:
-    errs = errors_of(MINIMAL.replace("payoffs.B = { C = 3, D = 4, N = 1 }", "payoffs.Bb = { C = 3, D = 4, N = 1 }"))
+    errs = errors_of(
+        MINIMAL.replace(
+            "payoffs.B = { C = 3, D = 4, N = 1 }", "payoffs.Bb = { C = 3, D = 4, N = 1 }"
+        )
+    )
     text = "\n".join(str(e) for e in errs)
     assert "domains[0].payoffs.Bb" in text and "did you mean 'B'" in text
     assert "no payoffs for player 'B'" in text
 
 
 def test_dangling_domain_in_rule() -> None:
-    msg = one_error(MINIMAL + '\n[linkage]\nmode = "rules"\nrules = [ { deviator = "A", domain = "d22", punished = ["d1"] } ]\n')
+    msg = one_error(
+        MINIMAL
+        + '\n[linkage]\nmode = "rules"\nrules = [ { deviator = "A", domain = "d22", punished = ["d1"] } ]\n'
+    )
     assert "linkage.rules[0]" in msg and "'d22'" in msg and "did you mean 'd2'" in msg
 
 
 def test_rule_on_protected_domain_is_an_error() -> None:
-    msg = one_error(MINIMAL + '\n[linkage]\nmode = "rules"\nprotected = ["d1"]\nrules = [ { deviator = "A", domain = "d2", punished = ["d1"] } ]\n')
+    msg = one_error(
+        MINIMAL
+        + '\n[linkage]\nmode = "rules"\nprotected = ["d1"]\nrules = [ { deviator = "A", domain = "d2", punished = ["d1"] } ]\n'
+    )
     assert "protected" in msg
 
 
@@ -127,7 +137,11 @@ def test_discount_out_of_range() -> None:
 
 
 def test_several_mistakes_are_reported_together() -> None:
-    errs = errors_of(MINIMAL.replace('id = "d1"', 'id = "d1"\nfoo = 1').replace('id = "d2"', 'id = "d2"\nbar = 2'))
+    errs = errors_of(
+        MINIMAL.replace('id = "d1"', 'id = "d1"\nfoo = 1').replace(
+            'id = "d2"', 'id = "d2"\nbar = 2'
+        )
+    )
     assert len(errs) == 2
 
 

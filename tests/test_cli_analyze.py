@@ -28,7 +28,7 @@ def test_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> No
     assert data["players"] == ["A", "B"] and data["domains"] == ["d1", "d2"]
     assert data["strategy"] == "grim"
     T = data["separate"]["critical_delta"]["A"]["d2"]
-    assert T == {"status": "threshold", "exact": "6/11", "value": pytest.approx(6 / 11)}
+    assert {"status": "threshold", "exact": "6/11", "value": pytest.approx(6 / 11)} == T
     assert data["separate"]["sustainable"] == {"d1": True, "d2": False}
     linked = data["linked"]
     assert linked["critical_delta"]["A"]["exact"] == "8/17"
@@ -52,7 +52,9 @@ def test_other_formats(capsys: pytest.CaptureFixture[str], fmt: str, needle: str
 
 
 def test_output_is_byte_identical_across_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    outputs = {run(capsys, "analyze", str(EXAMPLE), "-f", f)[1] for f in ("json",) for _ in range(2)}
+    outputs = {
+        run(capsys, "analyze", str(EXAMPLE), "-f", f)[1] for f in ("json",) for _ in range(2)
+    }
     assert len(outputs) == 1
 
 
@@ -70,9 +72,13 @@ def test_unknown_format_is_one_clear_line(capsys: pytest.CaptureFixture[str]) ->
 
 def test_broken_case_file_gives_no_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('[case]\nid = "x"\nplayers = ["A", "B"]\ndiscount = 2\n[[domains]]\nid = "d"\n'
-                   'payoffs.A = {C=1, D=2, N=0}\npayoffs.B = {C=1, D=2, N=0}\n')
-    proc = subprocess.run([sys.executable, "-m", "linkage", "analyze", str(bad)], capture_output=True, text=True)
+    bad.write_text(
+        '[case]\nid = "x"\nplayers = ["A", "B"]\ndiscount = 2\n[[domains]]\nid = "d"\n'
+        "payoffs.A = {C=1, D=2, N=0}\npayoffs.B = {C=1, D=2, N=0}\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "linkage", "analyze", str(bad)], capture_output=True, text=True
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert f"{bad}:4 at 'case.discount'" in proc.stderr

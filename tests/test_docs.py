@@ -5,7 +5,6 @@ shows output, compared with it. One namespace per page; the working directory is
 from __future__ import annotations
 
 import doctest
-import os
 import re
 import shlex
 from pathlib import Path
@@ -21,7 +20,9 @@ FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```", re.M | re.S)
 
 def blocks(page: Path) -> list[tuple[str, str, int]]:
     text = page.read_text(encoding="utf-8")
-    return [(m.group(1), m.group(2), text[: m.start()].count("\n") + 1) for m in FENCE.finditer(text)]
+    return [
+        (m.group(1), m.group(2), text[: m.start()].count("\n") + 1) for m in FENCE.finditer(text)
+    ]
 
 
 def test_docs_exist_in_each_diataxis_quadrant() -> None:
@@ -30,7 +31,9 @@ def test_docs_exist_in_each_diataxis_quadrant() -> None:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
-def test_examples_run(page: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_examples_run(
+    page: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     parser = doctest.DocTestParser()
@@ -39,7 +42,11 @@ def test_examples_run(page: Path, capsys: pytest.CaptureFixture[str], monkeypatc
         where = f"{page.relative_to(ROOT)}:{line}"
         if lang == "pycon":
             test = parser.get_doctest(code, namespace, where, str(page), line)
-            result = runner.run(test, out=lambda s: pytest.fail(f"{where}: doctest failed\n{s}"), clear_globs=False)
+            result = runner.run(
+                test,
+                out=lambda s, w=where: pytest.fail(f"{w}: doctest failed\n{s}"),
+                clear_globs=False,
+            )
             namespace.update(test.globs)
             assert result.failed == 0
         elif lang == "python":
@@ -70,5 +77,7 @@ def _run_console(code: str, where: str, capsys: pytest.CaptureFixture[str]) -> N
             got = [o.rstrip() for o in out.splitlines()]
             pattern = "\n".join(shown)
             assert doctest.OutputChecker().check_output(
-                pattern + "\n", "\n".join(got) + "\n", doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+                pattern + "\n",
+                "\n".join(got) + "\n",
+                doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
             ), f"{where}: output of {line!r} differs:\n{out}"

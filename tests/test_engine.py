@@ -19,7 +19,12 @@ from linkage import (
     analyze,
 )
 from linkage.engine.constraints import MAX_ENUMERATED_DOMAINS
-from linkage.engine.slack import pooled_threshold, pooled_threshold_weighted_mean, slack, slack_factored
+from linkage.engine.slack import (
+    pooled_threshold,
+    pooled_threshold_weighted_mean,
+    slack,
+    slack_factored,
+)
 from linkage.errors import ModelError, TooLargeError
 from linkage.symbols import delta
 
@@ -28,7 +33,10 @@ HALF = Rational(1, 2)
 
 def test_tv04_linkage_helps() -> None:
     a = analyze(symmetric_game([(3, 4, 1), (3, 6, 1)], HALF))
-    assert a.separate_thresholds["A"] == {"d1": a.separate_thresholds["B"]["d1"], "d2": a.separate_thresholds["B"]["d2"]}
+    assert a.separate_thresholds["A"] == {
+        "d1": a.separate_thresholds["B"]["d1"],
+        "d2": a.separate_thresholds["B"]["d2"],
+    }
     assert a.separate_thresholds["A"]["d1"].exact == Rational(1, 3)
     assert a.separate_thresholds["A"]["d2"].exact == Rational(3, 5)
     assert a.linked_thresholds["A"].exact == HALF  # the mediant, not the mean 7/15
@@ -91,12 +99,18 @@ def test_rule_on_protected_domain_is_rejected() -> None:
 
 
 def test_player_specific_discount_factors_tv09() -> None:
-    g = game({"A": [(3, 4, 1), (3, 6, 1)], "B": [(3, 4, 1), (3, 6, 1)]}, {"A": Rational(11, 20), "B": Rational(2, 5)})
+    g = game(
+        {"A": [(3, 4, 1), (3, 6, 1)], "B": [(3, 4, 1), (3, 6, 1)]},
+        {"A": Rational(11, 20), "B": Rational(2, 5)},
+    )
     a = analyze(g)
     # A (0.55) passes the pooled 1/2, B (0.4) does not: judged each against their own delta.
     assert a.linked_sustainable is False
     assert a.separate_sustainable == {"d1": True, "d2": False}
-    g2 = game({"A": [(3, 4, 1), (3, 6, 1)], "B": [(3, 4, 1), (3, 6, 1)]}, {"A": Rational(11, 20), "B": Rational(1, 2)})
+    g2 = game(
+        {"A": [(3, 4, 1), (3, 6, 1)], "B": [(3, 4, 1), (3, 6, 1)]},
+        {"A": Rational(11, 20), "B": Rational(1, 2)},
+    )
     assert analyze(g2).linked_sustainable is True
 
 
@@ -118,7 +132,11 @@ def test_stick_and_carrot_two_constraints() -> None:
 
 def test_stick_and_carrot_beats_grim_only_below_nash_tv19() -> None:
     harsh = Domain("d", {p: dict(C=3, D=6, N=1, P=-3, DP=0) for p in "AB"})
-    sc = analyze(Game(("A", "B"), [harsh], HALF, StickAndCarrot())).separate_thresholds["A"]["d"].exact
+    sc = (
+        analyze(Game(("A", "B"), [harsh], HALF, StickAndCarrot()))
+        .separate_thresholds["A"]["d"]
+        .exact
+    )
     gr = analyze(Game(("A", "B"), [harsh], HALF)).separate_thresholds["A"]["d"].exact
     assert sc == HALF and gr == Rational(3, 5)
     assert sc < gr
@@ -126,7 +144,12 @@ def test_stick_and_carrot_beats_grim_only_below_nash_tv19() -> None:
 
 def test_stick_and_carrot_requires_stick_payoffs() -> None:
     with pytest.raises(ModelError, match="P and DP"):
-        Game(("A", "B"), [Domain("d", {p: dict(C=3, D=5, N=1) for p in "AB"})], HALF, StickAndCarrot())
+        Game(
+            ("A", "B"),
+            [Domain("d", {p: dict(C=3, D=5, N=1) for p in "AB"})],
+            HALF,
+            StickAndCarrot(),
+        )
 
 
 def test_slack_identity_and_weighted_mean() -> None:
@@ -186,7 +209,7 @@ def test_delta_zero_and_model_validation() -> None:
 
 def test_float_payoffs_are_read_as_decimals() -> None:
     p = StagePayoffs(C=0.1, D=0.3, N=0)
-    assert p.C == Rational(1, 10)
+    assert Rational(1, 10) == p.C
     assert critical_delta_of(p) == Rational(2, 3)
 
 

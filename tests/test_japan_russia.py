@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from sympy import Rational
 
-from linkage.cases import load_case
+from linkage.cases import load_case, load_case_text
 from linkage.cli import main
 from linkage.errors import CaseError
-from linkage.cases import load_case_text
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +23,16 @@ def test_domains_hypotheses_and_timeline(case) -> None:
     assert {h.id for h in case.hypotheses} >= {"russia_stated", "essay_reading", "japan_position"}
     assert all(h.source for h in case.hypotheses)
     dates = [e.date for e in case.timeline]
-    for needed in ("2020-07-01", "2022-06-07", "2022-06-30", "2022-08-31", "2022-09-30", "2023-01-19", "2025-06-08", "2025-12-26"):
+    for needed in (
+        "2020-07-01",
+        "2022-06-07",
+        "2022-06-30",
+        "2022-08-31",
+        "2022-09-30",
+        "2023-01-19",
+        "2025-06-08",
+        "2025-12-26",
+    ):
         assert needed in dates
     assert any(d.startswith("2022-02") or d.startswith("2022-03") for d in dates)
     assert all(e.source for e in case.timeline)
@@ -84,7 +92,9 @@ rules = [ { deviator = "A", domain = "money", punished = ["honour"] } ]
 """
     with pytest.raises(CaseError, match="ordinal"):
         load_case_text(text)
-    with_salience = text.replace('kind = "ordinal"', 'kind = "ordinal"\nsalience = { A = 1, B = 1 }')
+    with_salience = text.replace(
+        'kind = "ordinal"', 'kind = "ordinal"\nsalience = { A = 1, B = 1 }'
+    )
     assert load_case_text(with_salience).game.linkage.isolated == frozenset()
 
 

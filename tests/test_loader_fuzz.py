@@ -54,17 +54,74 @@ HOSTILE = [
     f"__import__('os').system('touch {SENTINEL}')",
     "().__class__.__bases__[0].__subclasses__()",
     "open('/etc/passwd').read()",
-    "eval('1+1')", "exec('x=1')", "lambda: 1", "[i for i in range(9)]", "x.real", "x[0]",
-    "9**9**9**9", "10**100000", "1/0", "0**-1", "(" * 500 + "1" + ")" * 500, "1" * 5000,
-    "'text'", "b'x'", "1 if x else 2", "x < 1", "x and 1", "not x", "*x", "{1: 2}", "{1, 2}",
-    "f'{x}'", "x := 1", "await x", "yield x", "\x00", "\u202e1+1", "sqrt(-1)", "log(0)", "nan", "inf",
-    "max()", "sqrt(1, 2)", "abs(x=1)", "globals()", "__builtins__", "_x", "x.__class__",
-    "getattr(x, 'real')", "sympify('1')", "S('1')", "Symbol('y')", "exp(1000)", "1e400", "-", "",
+    "eval('1+1')",
+    "exec('x=1')",
+    "lambda: 1",
+    "[i for i in range(9)]",
+    "x.real",
+    "x[0]",
+    "9**9**9**9",
+    "10**100000",
+    "1/0",
+    "0**-1",
+    "(" * 500 + "1" + ")" * 500,
+    "1" * 5000,
+    "'text'",
+    "b'x'",
+    "1 if x else 2",
+    "x < 1",
+    "x and 1",
+    "not x",
+    "*x",
+    "{1: 2}",
+    "{1, 2}",
+    "f'{x}'",
+    "x := 1",
+    "await x",
+    "yield x",
+    "\x00",
+    "\u202e1+1",
+    "sqrt(-1)",
+    "log(0)",
+    "nan",
+    "inf",
+    "max()",
+    "sqrt(1, 2)",
+    "abs(x=1)",
+    "globals()",
+    "__builtins__",
+    "_x",
+    "x.__class__",
+    "getattr(x, 'real')",
+    "sympify('1')",
+    "S('1')",
+    "Symbol('y')",
+    "exp(1000)",
+    "1e400",
+    "-",
+    "",
 ]
 
 JUNK_VALUES = [
-    "true", "false", "[]", "{}", "[1, 2]", "{ a = 1 }", '"x"', "1979-05-27", "nan", "inf", "-1",
-    "1e308", '"1/0"', "0", "2", "0.999999", "[[1]]", '"d3"', '["A"]',
+    "true",
+    "false",
+    "[]",
+    "{}",
+    "[1, 2]",
+    "{ a = 1 }",
+    '"x"',
+    "1979-05-27",
+    "nan",
+    "inf",
+    "-1",
+    "1e308",
+    '"1/0"',
+    "0",
+    "2",
+    "0.999999",
+    "[[1]]",
+    '"d3"',
+    '["A"]',
 ]
 
 
@@ -93,9 +150,15 @@ def test_random_text_never_crashes(text: str) -> None:
 
 
 @settings(max_examples=800, deadline=None)
-@given(st.sampled_from(HOSTILE) | st.text(alphabet="x()_.*/+-[]'\"0123456789eE:,; lambdaimport", max_size=80),
-       st.sampled_from(["C", "D", "N"]), st.sampled_from(["A", "B"]))
-def test_hostile_expressions_in_payoffs_are_rejected_with_their_key_path(expr: str, key: str, player: str) -> None:
+@given(
+    st.sampled_from(HOSTILE)
+    | st.text(alphabet="x()_.*/+-[]'\"0123456789eE:,; lambdaimport", max_size=80),
+    st.sampled_from(["C", "D", "N"]),
+    st.sampled_from(["A", "B"]),
+)
+def test_hostile_expressions_in_payoffs_are_rejected_with_their_key_path(
+    expr: str, key: str, player: str
+) -> None:
     line = f"payoffs.{player} = {{ C = 3, D = 4, N = 1 }}"
     replaced = line.replace(f"{key} = {dict(C=3, D=4, N=1)[key]}", f"{key} = {json.dumps(expr)}")
     text = BASE.replace(line, replaced, 1)
@@ -120,10 +183,14 @@ def mutated(draw: st.DrawFn) -> str:
             lines.insert(i, lines[i])
         elif action == "value" and "=" in lines[i]:
             key = lines[i].split("=", 1)[0]
-            lines[i] = f"{key}= {draw(st.sampled_from(JUNK_VALUES + [json.dumps(h) for h in HOSTILE]))}"
+            lines[i] = (
+                f"{key}= {draw(st.sampled_from(JUNK_VALUES + [json.dumps(h) for h in HOSTILE]))}"
+            )
         elif action == "key" and "=" in lines[i]:
             value = lines[i].split("=", 1)[1]
-            lines[i] = f"{draw(st.sampled_from(['idd', 'player', 'discont', 'payofs.A', 'mode', 'low', 'kind', 'x']))} ={value}"
+            lines[i] = (
+                f"{draw(st.sampled_from(['idd', 'player', 'discont', 'payofs.A', 'mode', 'low', 'kind', 'x']))} ={value}"
+            )
         elif action == "swap":
             j = draw(st.integers(0, len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]

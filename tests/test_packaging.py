@@ -24,14 +24,28 @@ def test_wheel_maps_folders_to_import_names(wheel: Path) -> None:
 @pytest.mark.slow
 def test_wheel_runs_in_a_fresh_virtualenv(wheel_env: Path, tmp_path: Path) -> None:
     bin_dir = wheel_env
-    version = subprocess.run([str(bin_dir / "linkage"), "--version"], capture_output=True, text=True, check=True)
+    version = subprocess.run(
+        [str(bin_dir / "linkage"), "--version"], capture_output=True, text=True, check=True
+    )
     assert version.stdout.startswith("linkage 0.")
     # An analysis of a bundled case by id, from outside the source tree.
     result = subprocess.run(
         [str(bin_dir / "linkage"), "analyze", "example", "--format", "json"],
-        capture_output=True, text=True, check=True, cwd=tmp_path, env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env=clean_env(),
     )
     assert '"case": "example"' in result.stdout
-    plugins = subprocess.run([str(bin_dir / "linkage"), "plugins", "--json"], capture_output=True, text=True,
-                             check=True, cwd=tmp_path, env=clean_env())
-    assert '"fisheries"' in plugins.stdout and '"error"' not in plugins.stdout.replace('"error": null', "")
+    plugins = subprocess.run(
+        [str(bin_dir / "linkage"), "plugins", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env=clean_env(),
+    )
+    assert '"fisheries"' in plugins.stdout and '"error"' not in plugins.stdout.replace(
+        '"error": null', ""
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import types
 from fractions import Fraction
 
-import linkage_fisheries
-import linkage_sakhalin2
 import pytest
 import sympy
+
+import linkage_fisheries
+import linkage_sakhalin2
 from linkage import hookimpl
 from linkage.cases.loader import load_case_text
 from linkage.engine.analysis import analyze

@@ -84,29 +84,38 @@ def test_broken_import_is_isolated_and_named(fake_dist: FakeDist) -> None:
     assert broken.error == "RuntimeError: boom: plugin author bug"
     assert host.records["good"].status == "ok"
     assert "good.pd" in host.registry.ids("domain_models")
-    with pytest.raises(PluginError, match=r"plugin 'broken' \(linkage-broken 0.9\) failed to load: RuntimeError: boom"):
+    with pytest.raises(
+        PluginError,
+        match=r"plugin 'broken' \(linkage-broken 0.9\) failed to load: RuntimeError: boom",
+    ):
         host.lookup("domain_models", "broken.anything")
 
 
 def test_hook_that_raises_is_isolated(fake_dist: FakeDist) -> None:
-    fake_dist("raiser", """
+    fake_dist(
+        "raiser",
+        """
         from linkage import hookimpl
         @hookimpl
         def register_domain_models(register):
             raise ValueError("no data file")
-    """)
+    """,
+    )
     host = PluginHost()
     assert host.records["raiser"].error == "in register_domain_models: ValueError: no data file"
     assert "grim" in host.registry.ids("strategies")
 
 
 def test_unknown_hook_name_is_named(fake_dist: FakeDist) -> None:
-    fake_dist("typo", """
+    fake_dist(
+        "typo",
+        """
         from linkage import hookimpl
         @hookimpl
         def register_domian(register):
             pass
-    """)
+    """,
+    )
     host = PluginHost()
     err = host.records["typo"].error
     assert "unknown hook 'register_domian'" in err and "did you mean" in err
@@ -129,12 +138,15 @@ def test_duplicate_ids_name_both_plugins(fake_dist: FakeDist) -> None:
 
 
 def test_invalid_contribution_is_rejected(fake_dist: FakeDist) -> None:
-    fake_dist("wrongtype", """
+    fake_dist(
+        "wrongtype",
+        """
         from linkage import hookimpl
         @hookimpl
         def register_strategies(register):
             register("grim-ish")
-    """)
+    """,
+    )
     err = PluginHost().records["wrongtype"].error
     assert "expected a StrategyType" in err
 
@@ -142,7 +154,9 @@ def test_invalid_contribution_is_rejected(fake_dist: FakeDist) -> None:
 def test_escape_hatches(fake_dist: FakeDist, capsys: pytest.CaptureFixture[str]) -> None:
     fake_dist("good", GOOD.format(name="good"))
     none = PluginHost(load=[])
-    assert none.records["good"].status == "disabled" and "good.pd" not in none.registry.ids("domain_models")
+    assert none.records["good"].status == "disabled" and "good.pd" not in none.registry.ids(
+        "domain_models"
+    )
     assert none.registry.ids("strategies")  # built-ins stay
     only = PluginHost(load=["good"])
     assert only.records["good"].status == "ok" and only.records["fisheries"].status == "disabled"
@@ -159,17 +173,37 @@ def test_escape_hatches(fake_dist: FakeDist, capsys: pytest.CaptureFixture[str])
 def test_cli_lists_failed_plugins_and_keeps_working(fake_dist: FakeDist, tmp_path: Path) -> None:
     site = fake_dist("broken", "raise ImportError('missing dependency foo')\n", version="2.0")
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
-    listed = subprocess.run([sys.executable, "-m", "linkage", "plugins", "--json"], capture_output=True, text=True, env=env)
+    listed = subprocess.run(
+        [sys.executable, "-m", "linkage", "plugins", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert listed.returncode == 0, listed.stderr
     records = {r["name"]: r for r in json.loads(listed.stdout)}
     assert records["broken"]["status"] == "error" and records["broken"]["version"] == "2.0"
-    ok = subprocess.run([sys.executable, "-m", "linkage", "analyze", "example"], capture_output=True, text=True, env=env)
+    ok = subprocess.run(
+        [sys.executable, "-m", "linkage", "analyze", "example"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert ok.returncode == 0 and "Traceback" not in ok.stderr
     case = tmp_path / "uses_broken.toml"
-    case.write_text('[case]\nid="x"\nplayers=["A","B"]\ndiscount=0.5\n[[domains]]\nid="d"\nmodel="broken.thing"\n')
-    bad = subprocess.run([sys.executable, "-m", "linkage", "analyze", str(case)], capture_output=True, text=True, env=env)
+    case.write_text(
+        '[case]\nid="x"\nplayers=["A","B"]\ndiscount=0.5\n[[domains]]\nid="d"\nmodel="broken.thing"\n'
+    )
+    bad = subprocess.run(
+        [sys.executable, "-m", "linkage", "analyze", str(case)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
-    assert "plugin 'broken' (linkage-broken 2.0) failed to load: ImportError: missing dependency foo" in bad.stderr
+    assert (
+        "plugin 'broken' (linkage-broken 2.0) failed to load: ImportError: missing dependency foo"
+        in bad.stderr
+    )
     assert len(bad.stderr.strip().splitlines()) == 1
 
 
@@ -213,8 +247,9 @@ def _register_one(hook: str, item: object) -> PluginHost:
 
 
 def test_hook_register_domain_models() -> None:
-    from linkage.builtins.reduced_form import REDUCED_FORM
     import attrs
+
+    from linkage.builtins.reduced_form import REDUCED_FORM
 
     host = _register_one("register_domain_models", attrs.evolve(REDUCED_FORM, id="inline.pd"))
     assert host.registry.owner("domain_models", "inline.pd") == "inline"
@@ -224,7 +259,9 @@ def test_hook_register_strategies() -> None:
     from linkage.model.strategies import GrimTrigger
     from linkage.registry import StrategyType
 
-    host = _register_one("register_strategies", StrategyType("grim2", "grim again", lambda o: GrimTrigger()))
+    host = _register_one(
+        "register_strategies", StrategyType("grim2", "grim again", lambda o: GrimTrigger())
+    )
     assert host.registry.get("strategies", "grim2").build({}) == GrimTrigger()
 
 

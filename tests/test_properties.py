@@ -32,7 +32,9 @@ def pd_issue(draw: st.DrawFn, *, concessions: bool = False) -> tuple[int, int, i
 
 
 @st.composite
-def two_player_payoffs(draw: st.DrawFn, *, concessions: bool = False, max_k: int = 4) -> dict[str, list[tuple[int, int, int]]]:
+def two_player_payoffs(
+    draw: st.DrawFn, *, concessions: bool = False, max_k: int = 4
+) -> dict[str, list[tuple[int, int, int]]]:
     k = draw(st.integers(min_value=1, max_value=max_k))
     return {p: [draw(pd_issue(concessions=concessions)) for _ in range(k)] for p in ("A", "B")}
 
@@ -127,7 +129,9 @@ def test_at_the_threshold_gain_equals_loss(issue, form) -> None:
     c, d, n = issue
     assume(d > c)
     a, b = Rational(d - c), Rational(c - n)
-    cond = Condition("x", "grim", a, b) if form == "grim" else Condition("x", "t_period", a, b, form)
+    cond = (
+        Condition("x", "grim", a, b) if form == "grim" else Condition("x", "t_period", a, b, form)
+    )
     t = cond.threshold
     assume(t.status == "threshold")
     gap = sympy.N(cond.slack(t.exact), 50)

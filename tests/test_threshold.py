@@ -81,7 +81,9 @@ def test_t_period_discards_the_spurious_root_at_one() -> None:
     assert isinstance(t.exact, sympy.CRootOf)
     assert is_ge(1, t.exact) and t.exact != 1  # ... and was not chosen
     assert 0 < float(t.exact) < 1
-    assert sympy.N(sum(t.exact**k for k in range(1, 5)) - Rational(1, 2), 50) == pytest.approx(0, abs=1e-40)
+    assert sympy.N(sum(t.exact**k for k in range(1, 5)) - Rational(1, 2), 50) == pytest.approx(
+        0, abs=1e-40
+    )
 
 
 def test_t_period_root_index_is_looked_up_not_assumed() -> None:

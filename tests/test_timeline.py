@@ -134,7 +134,7 @@ title = "zz takes aa's value"
 set = { zz = "aa" }
 """
     case = load_case_text(text)
-    start, _, changes, _ = case.periods[0]
+    _, _, changes, _ = case.periods[0]
     a = case.analysis(changes=changes)
     assert a.game.domain("d").payoffs["A"].C == 5
     assert a.separate_thresholds["A"]["d"].exact == sympy.Rational(1, 6)

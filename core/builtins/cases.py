@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from collections.abc import Callable
 from importlib import resources
@@ -21,8 +22,7 @@ def bundled_case_files() -> list[Path]:
 def register_cases(register: Callable[[BundledCase], None]) -> None:
     for path in bundled_case_files():
         title = ""
-        try:
+        # a broken bundled file is still listed; `linkage check` reports its errors
+        with contextlib.suppress(tomllib.TOMLDecodeError, OSError, AttributeError):
             title = tomllib.loads(path.read_text(encoding="utf-8")).get("case", {}).get("title", "")
-        except (tomllib.TOMLDecodeError, OSError, AttributeError):
-            pass  # a broken bundled file is still listed; `linkage check` reports its errors
         register(BundledCase(path.stem, path, title if isinstance(title, str) else ""))

@@ -20,6 +20,10 @@ def render_json(report: CaseReport) -> str:
 @hookimpl
 def register_output_formats(register: Callable[[OutputFormat], None]) -> None:
     register(OutputFormat("text", "plain text for the terminal", render_text, ".txt"))
-    register(OutputFormat("json", "JSON (schema in docs/reference/json-output.md)", render_json, ".json"))
+    register(
+        OutputFormat("json", "JSON (schema in docs/reference/json-output.md)", render_json, ".json")
+    )
     register(OutputFormat("markdown", "Markdown tables", render_markdown, ".md"))
-    register(OutputFormat("latex", "LaTeX (align* constraints, booktabs table)", render_latex, ".tex"))
+    register(
+        OutputFormat("latex", "LaTeX (align* constraints, booktabs table)", render_latex, ".tex")
+    )

@@ -16,7 +16,9 @@ def _t_period(options: Mapping[str, Any]) -> TPeriodReversion:
     if periods is None:
         raise ModelError("strategy 't_period' needs 'periods' (a whole number >= 1)")
     if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
-        raise ModelError(f"strategy 't_period': 'periods' must be a whole number >= 1, found {periods!r}")
+        raise ModelError(
+            f"strategy 't_period': 'periods' must be a whole number >= 1, found {periods!r}"
+        )
     return TPeriodReversion(periods)
 
 

@@ -112,7 +112,9 @@ class Case:
     def symbols(self) -> dict[str, sympy.Symbol]:
         return {name: p.symbol for name, p in self.parameters.items()}
 
-    def calibration(self, changes: Mapping[str, sympy.Expr] | None = None) -> dict[sympy.Symbol, sympy.Expr]:
+    def calibration(
+        self, changes: Mapping[str, sympy.Expr] | None = None
+    ) -> dict[sympy.Symbol, sympy.Expr]:
         """Parameter values by symbol: the file's values updated by ``changes`` (by name)."""
         values = {p.symbol: p.value for p in self.parameters.values()}
         for name, value in (changes or {}).items():

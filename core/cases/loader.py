@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import itertools
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,10 +41,40 @@ from linkage.model.structure import LinkageStructure, Rule
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 2_000_000
 
-TOP_KEYS = ("format", "case", "parameters", "strategy", "domains", "linkage", "hypotheses", "timeline")
-CASE_KEYS = ("id", "title", "players", "discount", "description", "sources", "format", "unit", "note")
+TOP_KEYS = (
+    "format",
+    "case",
+    "parameters",
+    "strategy",
+    "domains",
+    "linkage",
+    "hypotheses",
+    "timeline",
+)
+CASE_KEYS = (
+    "id",
+    "title",
+    "players",
+    "discount",
+    "description",
+    "sources",
+    "format",
+    "unit",
+    "note",
+)
 PARAM_KEYS = ("value", "low", "high", "unit", "source", "note")
-DOMAIN_KEYS = ("id", "title", "kind", "payoffs", "model", "roles", "params", "salience", "source", "note")
+DOMAIN_KEYS = (
+    "id",
+    "title",
+    "kind",
+    "payoffs",
+    "model",
+    "roles",
+    "params",
+    "salience",
+    "source",
+    "note",
+)
 LINKAGE_KEYS = ("mode", "protected", "rules", "name", "title", "source", "note", "id")
 RULE_KEYS = ("deviator", "domain", "punished")
 EVENT_KEYS = ("date", "title", "set", "observed", "source", "note")
@@ -57,11 +88,25 @@ class _Reader:
         self.lines = key_lines(text)
         self.errors: list[CaseError] = []
 
-    def error(self, path: str, message: str, *, expected: str | None = None, found: object = None,
-              hint: str | None = None) -> None:
+    def error(
+        self,
+        path: str,
+        message: str,
+        *,
+        expected: str | None = None,
+        found: object = None,
+        hint: str | None = None,
+    ) -> None:
         self.errors.append(
-            CaseError(message, file=self.file, key_path=path, line=line_of(self.lines, path),
-                      expected=expected, found=found, hint=hint)
+            CaseError(
+                message,
+                file=self.file,
+                key_path=path,
+                line=line_of(self.lines, path),
+                expected=expected,
+                found=found,
+                hint=hint,
+            )
         )
 
     def table(self, value: Any, path: str) -> dict[str, Any] | None:
@@ -73,18 +118,32 @@ class _Reader:
     def keys(self, table: Mapping[str, Any], allowed: tuple[str, ...], path: str) -> None:
         for key in table:
             if key not in allowed:
-                self.error(f"{path}.{key}" if path else key, "unknown key",
-                           expected="one of " + ", ".join(allowed), found=key, hint=_did_you_mean(key, allowed))
+                self.error(
+                    f"{path}.{key}" if path else key,
+                    "unknown key",
+                    expected="one of " + ", ".join(allowed),
+                    found=key,
+                    hint=_did_you_mean(key, allowed),
+                )
 
-    def string(self, table: Mapping[str, Any], key: str, path: str, *, required: bool = False,
-               default: str = "") -> str:
+    def string(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        default: str = "",
+    ) -> str:
         if key not in table:
             if required:
                 self.error(path, f"missing key '{key}'", expected="a string")
             return default
         value = table[key]
         if not isinstance(value, str):
-            self.error(f"{path}.{key}" if path else key, "wrong type", expected="a string", found=value)
+            self.error(
+                f"{path}.{key}" if path else key, "wrong type", expected="a string", found=value
+            )
             return default
         return value
 
@@ -94,12 +153,16 @@ class _Reader:
             return []
         return value
 
-    def expression(self, value: Any, path: str, names: Mapping[str, sympy.Expr]) -> sympy.Expr | None:
+    def expression(
+        self, value: Any, path: str, names: Mapping[str, sympy.Expr]
+    ) -> sympy.Expr | None:
         try:
             if isinstance(value, str):
                 return parse_expression(value, names)
             if isinstance(value, bool) or not isinstance(value, int | float):
-                self.error(path, "wrong type", expected="a number or an expression string", found=value)
+                self.error(
+                    path, "wrong type", expected="a number or an expression string", found=value
+                )
                 return None
             return to_exact(value)
         except ExpressionError as exc:
@@ -119,8 +182,12 @@ def load_case(path: str | Path, *, host: Any = None) -> Case:
     try:
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise CaseError("file too large", file=str(p), expected=f"at most {MAX_FILE_BYTES} bytes",
-                            found=f"{size} bytes")
+            raise CaseError(
+                "file too large",
+                file=str(p),
+                expected=f"at most {MAX_FILE_BYTES} bytes",
+                found=f"{size} bytes",
+            )
         raw = p.read_bytes()
     except FileNotFoundError:
         raise CaseError("no such case file", file=str(p)) from None
@@ -164,23 +231,38 @@ def load_case_text(text: str, *, file: str = "<case>", host: Any = None) -> Case
 
 def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
     r.keys(data, TOP_KEYS, "")
-    version = data.get("format", data.get("case", {}).get("format", FORMAT_VERSION) if isinstance(data.get("case"), dict) else FORMAT_VERSION)
+    version = data.get(
+        "format",
+        data.get("case", {}).get("format", FORMAT_VERSION)
+        if isinstance(data.get("case"), dict)
+        else FORMAT_VERSION,
+    )
     if version != FORMAT_VERSION:
-        r.error("format", "unsupported case-file format", expected=str(FORMAT_VERSION), found=version)
+        r.error(
+            "format", "unsupported case-file format", expected=str(FORMAT_VERSION), found=version
+        )
         return None
-    case_table = r.table(data.get("case", None), "case") if "case" in data else None
+    case_table = r.table(data.get("case"), "case") if "case" in data else None
     if case_table is None:
         if "case" not in data:
-            r.error("case", "missing table [case]", expected="a [case] table with id, players and discount")
+            r.error(
+                "case",
+                "missing table [case]",
+                expected="a [case] table with id, players and discount",
+            )
         return None
     r.keys(case_table, CASE_KEYS, "case")
     case_id = r.string(case_table, "id", "case", required=True)
     before = len(r.errors)
-    players = r.strings(case_table.get("players", []), "case.players") if "players" in case_table else []
+    players = (
+        r.strings(case_table.get("players", []), "case.players") if "players" in case_table else []
+    )
     if "players" not in case_table:
         r.error("case", "missing key 'players'", expected="an array of at least two player names")
     elif len(players) < 2 or len(set(players)) != len(players):
-        r.error("case.players", "wrong players", expected="at least two distinct names", found=players)
+        r.error(
+            "case.players", "wrong players", expected="at least two distinct names", found=players
+        )
     if len(r.errors) > before:  # without valid players nothing below can be checked meaningfully
         return None
 
@@ -192,7 +274,9 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
     domains, infos = _domains(data.get("domains"), players, names, r, host)
     domain_ids = [d.id for d in domains]
     isolated = sorted(
-        k for k, info in infos.items() if info.kind == "ordinal" and set(info.salience) != set(players)
+        k
+        for k, info in infos.items()
+        if info.kind == "ordinal" and set(info.salience) != set(players)
     )
     hypotheses = _hypotheses(data, players, domain_ids, r, isolated)
     timeline = _timeline(data.get("timeline", []), params, domain_ids, r)
@@ -229,7 +313,12 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
     for name, spec in pending.items():
         path = f"parameters.{name}"
         if not name.isidentifier() or name.startswith("_") or name in ("delta",):
-            r.error(path, "invalid parameter name", expected="a letter followed by letters, digits or _ (not 'delta')", found=name)
+            r.error(
+                path,
+                "invalid parameter name",
+                expected="a letter followed by letters, digits or _ (not 'delta')",
+                found=name,
+            )
             continue
         known = {n: p.value for n, p in out.items()}
         if isinstance(spec, dict):
@@ -242,15 +331,35 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
             high = r.expression(spec["high"], f"{path}.high", known) if "high" in spec else None
             if value is None:
                 continue
-            if low is not None and high is not None and low.is_number and high.is_number and low > high:
-                r.error(f"{path}.low", "low is above high", expected=f"low <= high = {high}", found=spec["low"])
+            if (
+                low is not None
+                and high is not None
+                and low.is_number
+                and high.is_number
+                and low > high
+            ):
+                r.error(
+                    f"{path}.low",
+                    "low is above high",
+                    expected=f"low <= high = {high}",
+                    found=spec["low"],
+                )
             elif (low is not None and value.is_number and low.is_number and value < low) or (
                 high is not None and value.is_number and high.is_number and value > high
             ):
-                r.error(f"{path}.value", "value outside its range", expected=f"between low and high", found=spec["value"])
+                r.error(
+                    f"{path}.value",
+                    "value outside its range",
+                    expected="between low and high",
+                    found=spec["value"],
+                )
             out[name] = ParameterValue(
-                name, value, low, high,
-                unit=r.string(spec, "unit", path), source=r.string(spec, "source", path),
+                name,
+                value,
+                low,
+                high,
+                unit=r.string(spec, "unit", path),
+                source=r.string(spec, "source", path),
                 note=r.string(spec, "note", path),
             )
         else:
@@ -260,9 +369,15 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
     return out
 
 
-def _discount(table: Mapping[str, Any], players: list[str], names: Mapping[str, sympy.Expr], r: _Reader) -> Any:
+def _discount(
+    table: Mapping[str, Any], players: list[str], names: Mapping[str, sympy.Expr], r: _Reader
+) -> Any:
     if "discount" not in table:
-        r.error("case", "missing key 'discount'", expected="a number in [0, 1) or a table player -> number")
+        r.error(
+            "case",
+            "missing key 'discount'",
+            expected="a number in [0, 1) or a table player -> number",
+        )
         return None
     value = table["discount"]
 
@@ -281,13 +396,22 @@ def _discount(table: Mapping[str, Any], players: list[str], names: Mapping[str, 
         out = {}
         for p, v in value.items():
             if p not in players:
-                r.error(f"case.discount.{p}", "unknown player", expected="one of " + ", ".join(players), found=p,
-                        hint=_did_you_mean(p, players))
+                r.error(
+                    f"case.discount.{p}",
+                    "unknown player",
+                    expected="one of " + ", ".join(players),
+                    found=p,
+                    hint=_did_you_mean(p, players),
+                )
                 continue
             out[p] = one(v, f"case.discount.{p}")
         for p in players:
             if p not in value:
-                r.error("case.discount", f"no discount factor for player '{p}'", expected="one entry per player")
+                r.error(
+                    "case.discount",
+                    f"no discount factor for player '{p}'",
+                    expected="one entry per player",
+                )
         return out
     return one(value, "case.discount")
 
@@ -305,16 +429,25 @@ def _strategy(value: Any, r: _Reader, host: Any) -> Any:
     host = host or get_host()
     known = host.registry.ids("strategies")
     if kind not in known:
-        r.error("strategy.kind", "unknown strategy", expected="one of " + ", ".join(known), found=kind,
-                hint=_did_you_mean(kind, known))
+        r.error(
+            "strategy.kind",
+            "unknown strategy",
+            expected="one of " + ", ".join(known),
+            found=kind,
+            hint=_did_you_mean(kind, known),
+        )
         return None
     stype = host.registry.get("strategies", kind)
     options = {k: v for k, v in table.items() if k != "kind"}
     for key in options:
         if key not in stype.options:
-            r.error(f"strategy.{key}", "unknown key",
-                    expected=("one of " + ", ".join(["kind", *stype.options])), found=key,
-                    hint=_did_you_mean(key, stype.options))
+            r.error(
+                f"strategy.{key}",
+                "unknown key",
+                expected=("one of " + ", ".join(["kind", *stype.options])),
+                found=key,
+                hint=_did_you_mean(key, stype.options),
+            )
     try:
         return stype.build(options)
     except LinkageError as exc:
@@ -322,7 +455,9 @@ def _strategy(value: Any, r: _Reader, host: Any) -> Any:
         return None
 
 
-def _payoffs(value: Any, path: str, names: Mapping[str, sympy.Expr], r: _Reader) -> StagePayoffs | None:
+def _payoffs(
+    value: Any, path: str, names: Mapping[str, sympy.Expr], r: _Reader
+) -> StagePayoffs | None:
     table = r.table(value, path)
     if table is None:
         return None
@@ -330,7 +465,11 @@ def _payoffs(value: Any, path: str, names: Mapping[str, sympy.Expr], r: _Reader)
     vals: dict[str, sympy.Expr] = {}
     for key in ("C", "D", "N"):
         if key not in table:
-            r.error(path, f"missing payoff '{key}'", expected="C, D and N (P and DP for stick-and-carrot)")
+            r.error(
+                path,
+                f"missing payoff '{key}'",
+                expected="C, D and N (P and DP for stick-and-carrot)",
+            )
     for key in PAYOFF_NAMES:
         if key in table:
             e = r.expression(table[key], f"{path}.{key}", names)
@@ -345,8 +484,9 @@ def _payoffs(value: Any, path: str, names: Mapping[str, sympy.Expr], r: _Reader)
         return None
 
 
-def _domains(value: Any, players: list[str], names: Mapping[str, sympy.Expr], r: _Reader,
-             host: Any) -> tuple[list[Domain], dict[str, DomainInfo]]:
+def _domains(
+    value: Any, players: list[str], names: Mapping[str, sympy.Expr], r: _Reader, host: Any
+) -> tuple[list[Domain], dict[str, DomainInfo]]:
     if value is None:
         r.error("domains", "no domains", expected="at least one [[domains]] table")
         return [], {}
@@ -371,11 +511,19 @@ def _domains(value: Any, players: list[str], names: Mapping[str, sympy.Expr], r:
         seen.add(did)
         kind = r.string(table, "kind", path, default="cardinal")
         if kind not in ("cardinal", "ordinal"):
-            r.error(f"{path}.kind", "unknown domain kind", expected="'cardinal' or 'ordinal'", found=kind)
+            r.error(
+                f"{path}.kind",
+                "unknown domain kind",
+                expected="'cardinal' or 'ordinal'",
+                found=kind,
+            )
             kind = "cardinal"
         if ("payoffs" in table) == ("model" in table):
-            r.error(path, "give either 'payoffs' or 'model'",
-                    expected="exactly one of payoffs (reduced form) or model (a plugin's domain model)")
+            r.error(
+                path,
+                "give either 'payoffs' or 'model'",
+                expected="exactly one of payoffs (reduced form) or model (a plugin's domain model)",
+            )
             continue
         payoffs: dict[str, StagePayoffs] = {}
         if "payoffs" in table:
@@ -384,11 +532,20 @@ def _domains(value: Any, players: list[str], names: Mapping[str, sympy.Expr], r:
                 continue
             for player in ptable:
                 if player not in players:
-                    r.error(f"{path}.payoffs.{player}", "unknown player",
-                            expected="one of " + ", ".join(players), found=player, hint=_did_you_mean(player, players))
+                    r.error(
+                        f"{path}.payoffs.{player}",
+                        "unknown player",
+                        expected="one of " + ", ".join(players),
+                        found=player,
+                        hint=_did_you_mean(player, players),
+                    )
             for player in players:
                 if player not in ptable:
-                    r.error(f"{path}.payoffs", f"no payoffs for player '{player}'", expected="payoffs for every player")
+                    r.error(
+                        f"{path}.payoffs",
+                        f"no payoffs for player '{player}'",
+                        expected="payoffs for every player",
+                    )
                     continue
                 sp = _payoffs(ptable[player], f"{path}.payoffs.{player}", names, r)
                 if sp is not None:
@@ -400,13 +557,23 @@ def _domains(value: Any, players: list[str], names: Mapping[str, sympy.Expr], r:
             stable = r.table(table["salience"], f"{path}.salience")
             for player, w in (stable or {}).items():
                 if player not in players:
-                    r.error(f"{path}.salience.{player}", "unknown player", expected="one of " + ", ".join(players),
-                            found=player, hint=_did_you_mean(player, players))
+                    r.error(
+                        f"{path}.salience.{player}",
+                        "unknown player",
+                        expected="one of " + ", ".join(players),
+                        found=player,
+                        hint=_did_you_mean(player, players),
+                    )
                     continue
                 e = r.expression(w, f"{path}.salience.{player}", names)
                 if e is not None:
                     if e.is_number and e <= 0:
-                        r.error(f"{path}.salience.{player}", "salience must be positive", expected="a number > 0", found=w)
+                        r.error(
+                            f"{path}.salience.{player}",
+                            "salience must be positive",
+                            expected="a number > 0",
+                            found=w,
+                        )
                         continue
                     salience[player] = e
         if len(payoffs) != len(players):
@@ -418,20 +585,35 @@ def _domains(value: Any, players: list[str], names: Mapping[str, sympy.Expr], r:
             r.error(f"{path}.id", f"invalid domain: {exc}", found=did)
             continue
         infos[did] = DomainInfo(
-            did, title=r.string(table, "title", path), kind=kind,
+            did,
+            title=r.string(table, "title", path),
+            kind=kind,
             model=table.get("model") if isinstance(table.get("model"), str) else None,
-            salience=salience, source=r.string(table, "source", path), note=r.string(table, "note", path),
+            salience=salience,
+            source=r.string(table, "source", path),
+            note=r.string(table, "note", path),
         )
     return domains, infos
 
 
-def _model_payoffs(table: Mapping[str, Any], path: str, players: list[str], names: Mapping[str, sympy.Expr],
-                   r: _Reader, host: Any) -> dict[str, StagePayoffs] | None:
+def _model_payoffs(
+    table: Mapping[str, Any],
+    path: str,
+    players: list[str],
+    names: Mapping[str, sympy.Expr],
+    r: _Reader,
+    host: Any,
+) -> dict[str, StagePayoffs] | None:
     from linkage.plugins.manager import get_host
 
     model_id = table["model"]
     if not isinstance(model_id, str):
-        r.error(f"{path}.model", "wrong type", expected="a model id such as 'fisheries.access_for_payment'", found=model_id)
+        r.error(
+            f"{path}.model",
+            "wrong type",
+            expected="a model id such as 'fisheries.access_for_payment'",
+            found=model_id,
+        )
         return None
     host = host or get_host()
     try:
@@ -445,24 +627,42 @@ def _model_payoffs(table: Mapping[str, Any], path: str, players: list[str], name
         mapping = dict(zip(model.roles, players, strict=True))
     for role, player in roles.items():
         if role not in model.roles:
-            r.error(f"{path}.roles.{role}", "unknown role", expected="one of " + ", ".join(model.roles),
-                    found=role, hint=_did_you_mean(role, model.roles))
+            r.error(
+                f"{path}.roles.{role}",
+                "unknown role",
+                expected="one of " + ", ".join(model.roles),
+                found=role,
+                hint=_did_you_mean(role, model.roles),
+            )
         elif player not in players:
-            r.error(f"{path}.roles.{role}", "unknown player", expected="one of " + ", ".join(players), found=player,
-                    hint=_did_you_mean(player, players))
+            r.error(
+                f"{path}.roles.{role}",
+                "unknown player",
+                expected="one of " + ", ".join(players),
+                found=player,
+                hint=_did_you_mean(player, players),
+            )
         else:
             mapping[role] = player
     if sorted(mapping.values()) != sorted(players) or len(mapping) != len(model.roles):
-        r.error(f"{path}.roles", "roles do not map one-to-one onto the players",
-                expected=f"each of the roles {', '.join(model.roles)} assigned to a different player",
-                found=roles or None)
+        r.error(
+            f"{path}.roles",
+            "roles do not map one-to-one onto the players",
+            expected=f"each of the roles {', '.join(model.roles)} assigned to a different player",
+            found=roles or None,
+        )
         return None
     args: dict[str, sympy.Expr] = {}
     ptable = r.table(table.get("params", {}), f"{path}.params") or {}
     for name, v in ptable.items():
         if name not in model.names:
-            r.error(f"{path}.params.{name}", "unknown model parameter", expected="one of " + ", ".join(model.names),
-                    found=name, hint=_did_you_mean(name, model.names))
+            r.error(
+                f"{path}.params.{name}",
+                "unknown model parameter",
+                expected="one of " + ", ".join(model.names),
+                found=name,
+                hint=_did_you_mean(name, model.names),
+            )
             continue
         e = r.expression(v, f"{path}.params.{name}", names)
         if e is not None:
@@ -473,25 +673,45 @@ def _model_payoffs(table: Mapping[str, Any], path: str, players: list[str], name
         r.error(f"{path}.params", str(exc))
         return None
     except Exception as exc:  # a bug in the plugin's build function: name the model
-        r.error(f"{path}.model", f"model {model_id!r} failed to build payoffs: {type(exc).__name__}: {exc}")
+        r.error(
+            f"{path}.model",
+            f"model {model_id!r} failed to build payoffs: {type(exc).__name__}: {exc}",
+        )
         return None
     return {mapping[role]: p for role, p in built.items()}
 
 
-def _structure(table: Mapping[str, Any], path: str, players: list[str], domain_ids: list[str],
-               r: _Reader, default_name: str, isolated: list[str]) -> LinkageStructure | None:
+def _structure(
+    table: Mapping[str, Any],
+    path: str,
+    players: list[str],
+    domain_ids: list[str],
+    r: _Reader,
+    default_name: str,
+    isolated: list[str],
+) -> LinkageStructure | None:
     mode = table.get("mode", "full")
     if mode == "none":
         mode = "separate"
     if mode not in ("separate", "full", "rules"):
-        r.error(f"{path}.mode", "unknown linkage mode", expected="'full', 'rules', 'separate' or 'none'", found=mode,
-                hint=_did_you_mean(mode, ("full", "rules", "separate", "none")))
+        r.error(
+            f"{path}.mode",
+            "unknown linkage mode",
+            expected="'full', 'rules', 'separate' or 'none'",
+            found=mode,
+            hint=_did_you_mean(mode, ("full", "rules", "separate", "none")),
+        )
         return None
     protected = r.strings(table.get("protected", []), f"{path}.protected")
     for name in protected:
         if name not in domain_ids:
-            r.error(f"{path}.protected", "unknown domain", expected="one of " + ", ".join(domain_ids), found=name,
-                    hint=_did_you_mean(name, domain_ids))
+            r.error(
+                f"{path}.protected",
+                "unknown domain",
+                expected="one of " + ", ".join(domain_ids),
+                found=name,
+                hint=_did_you_mean(name, domain_ids),
+            )
     rules: list[Rule] = []
     raw_rules = table.get("rules", [])
     if raw_rules and mode != "rules":
@@ -509,30 +729,59 @@ def _structure(table: Mapping[str, Any], path: str, players: list[str], domain_i
         domain = r.string(rt, "domain", rpath, required=True)
         punished = r.strings(rt.get("punished", []), f"{rpath}.punished")
         if deviator and deviator != "*" and deviator not in players:
-            r.error(f"{rpath}.deviator", "unknown player", expected="one of " + ", ".join(players) + " or '*'",
-                    found=deviator, hint=_did_you_mean(deviator, players))
+            r.error(
+                f"{rpath}.deviator",
+                "unknown player",
+                expected="one of " + ", ".join(players) + " or '*'",
+                found=deviator,
+                hint=_did_you_mean(deviator, players),
+            )
         for name in [domain, *punished]:
             if name and name not in domain_ids:
-                r.error(rpath, "unknown domain", expected="one of " + ", ".join(domain_ids), found=name,
-                        hint=_did_you_mean(name, domain_ids))
+                r.error(
+                    rpath,
+                    "unknown domain",
+                    expected="one of " + ", ".join(domain_ids),
+                    found=name,
+                    hint=_did_you_mean(name, domain_ids),
+                )
         ordinal = ({domain} | set(punished)) & set(isolated)
         if ordinal:
-            r.error(rpath, "a rule links an ordinal domain", expected="cardinal domains only, or a salience "
-                    "for every player on the ordinal domain to put it on the common scale", found=sorted(ordinal))
+            r.error(
+                rpath,
+                "a rule links an ordinal domain",
+                expected="cardinal domains only, or a salience "
+                "for every player on the ordinal domain to put it on the common scale",
+                found=sorted(ordinal),
+            )
         clash = set(punished) & set(protected) - {domain}
         if clash:
-            r.error(f"{rpath}.punished", "a rule punishes a protected domain",
-                    expected="no protected domain among the punished", found=sorted(clash))
+            r.error(
+                f"{rpath}.punished",
+                "a rule punishes a protected domain",
+                expected="no protected domain among the punished",
+                found=sorted(clash),
+            )
         rules.append(Rule(deviator, domain, punished))
     if r.errors:
         return None
-    return LinkageStructure(mode, rules=rules if mode == "rules" else (), protected=protected,
-                            name=str(table.get("id", table.get("name", default_name))),
-                            source=str(table.get("source", "")), isolated=isolated)
+    return LinkageStructure(
+        mode,
+        rules=rules if mode == "rules" else (),
+        protected=protected,
+        name=str(table.get("id", table.get("name", default_name))),
+        source=str(table.get("source", "")),
+        isolated=isolated,
+    )
 
 
-def _hypotheses(data: Mapping[str, Any], players: list[str], domain_ids: list[str], r: _Reader,
-                isolated: list[str]) -> tuple[Hypothesis, ...]:
+def _hypotheses(
+    data: Mapping[str, Any],
+    players: list[str],
+    domain_ids: list[str],
+    r: _Reader,
+    isolated: list[str],
+) -> tuple[Hypothesis, ...]:
     out: list[Hypothesis] = []
     if "linkage" in data:
         table = r.table(data["linkage"], "linkage")
@@ -540,10 +789,14 @@ def _hypotheses(data: Mapping[str, Any], players: list[str], domain_ids: list[st
             r.keys(table, LINKAGE_KEYS, "linkage")
             s = _structure(table, "linkage", players, domain_ids, r, "linkage", isolated)
             if s is not None:
-                out.append(Hypothesis(s.name, s, title=str(table.get("title", "")), source=s.source))
+                out.append(
+                    Hypothesis(s.name, s, title=str(table.get("title", "")), source=s.source)
+                )
     raw = data.get("hypotheses", [])
     if not isinstance(raw, list):
-        r.error("hypotheses", "wrong type", expected="an array of tables ([[hypotheses]])", found=raw)
+        r.error(
+            "hypotheses", "wrong type", expected="an array of tables ([[hypotheses]])", found=raw
+        )
         raw = []
     seen = {h.id for h in out}
     for i, spec in enumerate(raw):
@@ -559,11 +812,23 @@ def _hypotheses(data: Mapping[str, Any], players: list[str], domain_ids: list[st
         seen.add(hid)
         s = _structure(table, path, players, domain_ids, r, hid, isolated)
         if s is not None:
-            out.append(Hypothesis(hid, s, title=r.string(table, "title", path), source=r.string(table, "source", path),
-                                  note=r.string(table, "note", path)))
+            out.append(
+                Hypothesis(
+                    hid,
+                    s,
+                    title=r.string(table, "title", path),
+                    source=r.string(table, "source", path),
+                    note=r.string(table, "note", path),
+                )
+            )
     if not out:
-        out.append(Hypothesis("full", LinkageStructure("full", name="full", isolated=isolated),
-                              title="full linkage (default)"))
+        out.append(
+            Hypothesis(
+                "full",
+                LinkageStructure("full", name="full", isolated=isolated),
+                title="full linkage (default)",
+            )
+        )
     return tuple(out)
 
 
@@ -578,11 +843,15 @@ def _date(value: Any, path: str, r: _Reader) -> str | None:
                     return value
             except ValueError:
                 continue
-    r.error(path, "invalid date", expected="a TOML date (2022-06-07) or 'YYYY-MM' / 'YYYY'", found=value)
+    r.error(
+        path, "invalid date", expected="a TOML date (2022-06-07) or 'YYYY-MM' / 'YYYY'", found=value
+    )
     return None
 
 
-def _timeline(value: Any, params: Mapping[str, ParameterValue], domain_ids: list[str], r: _Reader) -> tuple[Event, ...]:
+def _timeline(
+    value: Any, params: Mapping[str, ParameterValue], domain_ids: list[str], r: _Reader
+) -> tuple[Event, ...]:
     if not isinstance(value, list):
         r.error("timeline", "wrong type", expected="an array of tables ([[timeline]])", found=value)
         return ()
@@ -600,8 +869,13 @@ def _timeline(value: Any, params: Mapping[str, ParameterValue], domain_ids: list
         changes: dict[str, sympy.Expr] = {}
         for name, v in (r.table(table.get("set", {}), f"{path}.set") or {}).items():
             if name not in params:
-                r.error(f"{path}.set.{name}", "unknown parameter", expected="a parameter defined in [parameters]",
-                        found=name, hint=_did_you_mean(name, params))
+                r.error(
+                    f"{path}.set.{name}",
+                    "unknown parameter",
+                    expected="a parameter defined in [parameters]",
+                    found=name,
+                    hint=_did_you_mean(name, params),
+                )
                 continue
             e = r.expression(v, f"{path}.set.{name}", names)
             if e is None:
@@ -610,26 +884,53 @@ def _timeline(value: Any, params: Mapping[str, ParameterValue], domain_ids: list
             if e.is_number and (
                 (spec.low is not None and e < spec.low) or (spec.high is not None and e > spec.high)
             ):
-                r.error(f"{path}.set.{name}", "value outside the parameter's range",
-                        expected=f"between {spec.low} and {spec.high}", found=v)
+                r.error(
+                    f"{path}.set.{name}",
+                    "value outside the parameter's range",
+                    expected=f"between {spec.low} and {spec.high}",
+                    found=v,
+                )
                 continue
             changes[name] = e
         observed: dict[str, str] = {}
         for did, state in (r.table(table.get("observed", {}), f"{path}.observed") or {}).items():
             if did not in domain_ids:
-                r.error(f"{path}.observed.{did}", "unknown domain", expected="one of " + ", ".join(domain_ids),
-                        found=did, hint=_did_you_mean(did, domain_ids))
+                r.error(
+                    f"{path}.observed.{did}",
+                    "unknown domain",
+                    expected="one of " + ", ".join(domain_ids),
+                    found=did,
+                    hint=_did_you_mean(did, domain_ids),
+                )
             elif state not in OBSERVED_STATES:
-                r.error(f"{path}.observed.{did}", "unknown state", expected="one of " + ", ".join(OBSERVED_STATES),
-                        found=state, hint=_did_you_mean(state, OBSERVED_STATES))
+                r.error(
+                    f"{path}.observed.{did}",
+                    "unknown state",
+                    expected="one of " + ", ".join(OBSERVED_STATES),
+                    found=state,
+                    hint=_did_you_mean(state, OBSERVED_STATES),
+                )
             else:
                 observed[did] = state
         if date is not None:
-            events.append(Event(date, r.string(table, "title", path, required=True), changes, observed,
-                                source=r.string(table, "source", path), note=r.string(table, "note", path)))
-    for a, b in zip(events, events[1:], strict=False):
+            events.append(
+                Event(
+                    date,
+                    r.string(table, "title", path, required=True),
+                    changes,
+                    observed,
+                    source=r.string(table, "source", path),
+                    note=r.string(table, "note", path),
+                )
+            )
+    for a, b in itertools.pairwise(events):
         if b.date < a.date:
-            r.error("timeline", "events out of order", expected="dates in increasing order", found=f"{b.date} after {a.date}")
+            r.error(
+                "timeline",
+                "events out of order",
+                expected="dates in increasing order",
+                found=f"{b.date} after {a.date}",
+            )
     return tuple(events)
 
 
@@ -644,8 +945,12 @@ def resolve_case(name: str, *, host: Any = None) -> Path:
     if ("cases", name) in host.registry:
         return host.registry.get("cases", name).path
     known = host.registry.ids("cases")
-    raise CaseError("no such case file or bundled case", file=name,
-                    hint=_did_you_mean(name, known) or (f"bundled cases: {', '.join(known)}" if known else None))
+    raise CaseError(
+        "no such case file or bundled case",
+        file=name,
+        hint=_did_you_mean(name, known)
+        or (f"bundled cases: {', '.join(known)}" if known else None),
+    )
 
 
 __all__ = ["FORMAT_VERSION", "load_case", "load_case_text", "resolve_case"]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_KEY = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
 _ITEM = re.compile(r"^\s*\{")
 
 
@@ -52,7 +54,7 @@ def key_lines(text: str) -> dict[str, int]:
             path = ".".join(_split(key.group(1)))
             full = f"{table}.{path}" if table else path
             lines.setdefault(full, number)
-            rest = line[key.end():]
+            rest = line[key.end() :]
             opened = rest.count("[") - rest.count("]")
             if opened > 0:
                 depth, array_key, array_index = opened, full, 0

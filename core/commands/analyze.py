@@ -20,6 +20,11 @@ def run(ns: argparse.Namespace) -> int:
 @command("analyze", "derive and judge the enforcement conditions of a case")
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("case", help="a case file (TOML) or the id of a bundled case")
-    p.add_argument("--format", "-f", default="text", help="output format: text, json, markdown, latex, or a plugin's")
+    p.add_argument(
+        "--format",
+        "-f",
+        default="text",
+        help="output format: text, json, markdown, latex, or a plugin's",
+    )
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.set_defaults(func=run)

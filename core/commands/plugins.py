@@ -42,11 +42,25 @@ def run_models(ns: argparse.Namespace) -> int:
     host = get_host()
     models = host.registry.items("domain_models")
     if ns.json:
-        print(json.dumps([{"id": m.id, "title": m.title, "roles": list(m.roles),
-                           "plugin": host.registry.owner("domain_models", m.id)} for m in models], indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": m.id,
+                        "title": m.title,
+                        "roles": list(m.roles),
+                        "plugin": host.registry.owner("domain_models", m.id),
+                    }
+                    for m in models
+                ],
+                indent=2,
+            )
+        )
         return 0
     for m in models:
-        print(f"{m.id}  {m.title}  (roles: {', '.join(m.roles)}; plugin {host.registry.owner('domain_models', m.id)})")
+        print(
+            f"{m.id}  {m.title}  (roles: {', '.join(m.roles)}; plugin {host.registry.owner('domain_models', m.id)})"
+        )
     return 0
 
 
@@ -61,15 +75,33 @@ def run_show(ns: argparse.Namespace) -> int:
     m = host.lookup("domain_models", ns.model)
     payoffs = m.payoffs(symbolic=True)
     if ns.json:
-        print(json.dumps({
-            "id": m.id, "title": m.title, "description": m.description, "roles": list(m.roles),
-            "parameters": [
-                {"name": p.name, "description": p.description, "unit": p.unit, "default": sympy.sstr(p.default),
-                 "low": None if p.low is None else sympy.sstr(p.low),
-                 "high": None if p.high is None else sympy.sstr(p.high), "source": p.source}
-                for p in m.parameters],
-            "payoffs": {r: {k: sympy.sstr(v) for k, v in sp.as_dict().items()} for r, sp in payoffs.items()},
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "id": m.id,
+                    "title": m.title,
+                    "description": m.description,
+                    "roles": list(m.roles),
+                    "parameters": [
+                        {
+                            "name": p.name,
+                            "description": p.description,
+                            "unit": p.unit,
+                            "default": sympy.sstr(p.default),
+                            "low": None if p.low is None else sympy.sstr(p.low),
+                            "high": None if p.high is None else sympy.sstr(p.high),
+                            "source": p.source,
+                        }
+                        for p in m.parameters
+                    ],
+                    "payoffs": {
+                        r: {k: sympy.sstr(v) for k, v in sp.as_dict().items()}
+                        for r, sp in payoffs.items()
+                    },
+                },
+                indent=2,
+            )
+        )
         return 0
     print(f"{m.id}: {m.title}")
     if m.description:
@@ -77,7 +109,11 @@ def run_show(ns: argparse.Namespace) -> int:
     print(f"  roles: {', '.join(m.roles)}; plugin: {host.registry.owner('domain_models', m.id)}")
     print("  parameters:")
     for p in m.parameters:
-        rng = f" [{'' if p.low is None else p.low}, {'' if p.high is None else p.high}]" if (p.low is not None or p.high is not None) else ""
+        rng = (
+            f" [{'' if p.low is None else p.low}, {'' if p.high is None else p.high}]"
+            if (p.low is not None or p.high is not None)
+            else ""
+        )
         print(f"    {p.name} = {p.default} {p.unit}{rng}: {p.description}")
         if p.source:
             print(f"        source: {p.source}")

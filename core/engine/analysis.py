@@ -98,7 +98,8 @@ class Analysis:
     def separate_thresholds(self) -> dict[str, dict[str, Threshold]]:
         r""":math:`\delta_{ik}` for every player :math:`i` and domain :math:`k`."""
         return {
-            p: {k: c.threshold for k, c in per.items()} for p, per in self.separate_constraints.items()
+            p: {k: c.threshold for k, c in per.items()}
+            for p, per in self.separate_constraints.items()
         }
 
     @cached_property
@@ -124,9 +125,7 @@ class Analysis:
     @cached_property
     def linked_thresholds(self) -> dict[str, Threshold]:
         r"""Per player, the critical value of the whole package under the linkage structure."""
-        return {
-            p: combine(c.threshold for c in cs) for p, cs in self.linked_constraints.items()
-        }
+        return {p: combine(c.threshold for c in cs) for p, cs in self.linked_constraints.items()}
 
     @cached_property
     def linked_sustainable(self) -> bool | None:

@@ -63,5 +63,7 @@ class Condition:
 
     def subs(self, values: Mapping[Any, Any]) -> Condition:
         return attrs.evolve(
-            self, gain=sympy.sympify(self.gain).subs(values), stake=sympy.sympify(self.stake).subs(values)
+            self,
+            gain=sympy.sympify(self.gain).subs(values),
+            stake=sympy.sympify(self.stake).subs(values),
         )

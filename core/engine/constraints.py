@@ -46,7 +46,9 @@ class DeviationConstraint:
         return combine(c.threshold for c in self.conditions)
 
 
-def aggregate(game: Game, player: str, deviation: frozenset[str], punished: frozenset[str]) -> Aggregate:
+def aggregate(
+    game: Game, player: str, deviation: frozenset[str], punished: frozenset[str]
+) -> Aggregate:
     """The sums of :class:`~linkage.model.strategies.Aggregate` for one deviation and punishment."""
     pay = {d.id: d.payoffs[player] for d in game.domains}
     order = game.domain_ids
@@ -127,7 +129,11 @@ def binding(constraints: list[DeviationConstraint]) -> DeviationConstraint:
     for c in constraints[1:]:
         (rb, vb), (rc, vc) = rank(best), rank(c)
         if rc > rb or (
-            rc == rb == 1 and vb is not None and vc is not None and vb.is_number and vc.is_number
+            rc == rb == 1
+            and vb is not None
+            and vc is not None
+            and vb.is_number
+            and vc.is_number
             and not is_ge(vb, vc)
         ):
             best = c

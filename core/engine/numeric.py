@@ -74,14 +74,21 @@ def _bisect(r: np.ndarray, periods: int) -> np.ndarray:
     return np.where(r < periods, (lo + hi) / 2, np.nan)
 
 
-def compile_conditions(conditions: Sequence[Condition], symbols: Sequence[sympy.Symbol]) -> NumericFunction:
+def compile_conditions(
+    conditions: Sequence[Condition], symbols: Sequence[sympy.Symbol]
+) -> NumericFunction:
     """Compile the critical :math:`\\delta` of constraints that must all hold (their maximum).
 
     Gains and stakes are compiled once; each call evaluates them and applies the exact engine's
     case analysis elementwise. ``nan`` marks ``never``.
     """
     compiled = [
-        (c.form, compile_expression(c.gain, symbols), compile_expression(c.stake, symbols), c.periods)
+        (
+            c.form,
+            compile_expression(c.gain, symbols),
+            compile_expression(c.stake, symbols),
+            c.periods,
+        )
         for c in conditions
     ]
 

@@ -52,7 +52,9 @@ def breakeven(
     values.pop(symbol)
     analysis = case.symbolic_analysis(hypothesis)
     game = analysis.game
-    trigger = None if involving is None else game.linkage.punished(player, involving, game.domain_ids)
+    trigger = (
+        None if involving is None else game.linkage.punished(player, involving, game.domain_ids)
+    )
     conditions = [
         c.subs(values)
         for dc in analysis.linked_constraints[player]

@@ -20,8 +20,8 @@ from typing import Any
 
 import sympy
 
-from linkage.symbols import delta
 from linkage.model.payoffs import StagePayoffs
+from linkage.symbols import delta
 
 
 def slack(p: StagePayoffs, d: Any = delta) -> sympy.Expr:

@@ -152,7 +152,9 @@ def _sign(expr: sympy.Expr) -> int | None:
     return None
 
 
-def critical_delta(form: Form, gain: sympy.Expr, stake: sympy.Expr, periods: int | None = None) -> Threshold:
+def critical_delta(
+    form: Form, gain: sympy.Expr, stake: sympy.Expr, periods: int | None = None
+) -> Threshold:
     r"""The critical :math:`\delta` of one cleared constraint (see the module docstring).
 
     ``gain`` must be non-negative (a clamped temptation) or a symbol assumed so.
@@ -172,9 +174,7 @@ def critical_delta(form: Form, gain: sympy.Expr, stake: sympy.Expr, periods: int
         return ALWAYS if sb >= 0 else NEVER
     if sb is not None and sb <= 0:
         return NEVER
-    assumptions = tuple(
-        _assume(e, ">") for e, s in ((a, sa), (b, sb)) if s is None
-    )
+    assumptions = tuple(_assume(e, ">") for e, s in ((a, sa), (b, sb)) if s is None)
     if form == "grim":
         if _sign(a + b) == 0 or (not (a + b).is_number and sympy.simplify(a + b) == 0):
             return NEVER  # D = N: b = -a, so (1 - delta) a <= -delta a fails for every a > 0
@@ -214,7 +214,9 @@ def cleared_polynomial(gain: sympy.Expr, stake: sympy.Expr, periods: int) -> sym
     return stake * delta ** (periods + 1) - (gain + stake) * delta + gain
 
 
-def _t_period(a: sympy.Expr, b: sympy.Expr, T: int, assumptions: tuple[sympy.Basic, ...]) -> Threshold:
+def _t_period(
+    a: sympy.Expr, b: sympy.Expr, T: int, assumptions: tuple[sympy.Basic, ...]
+) -> Threshold:
     r = _ratio(a, b)
     s = _sign(T - r)
     if s is not None and s <= 0:
@@ -245,7 +247,9 @@ def root_in_unit_interval(polynomial: sympy.Expr) -> sympy.Expr:
         raise ValueError(f"{polynomial} has no root in [0, 1]")
     inside = [r for r in poly.real_roots() if _sign(r) == 1 and _sign(1 - r) == 1]
     if len(set(inside)) != 1:
-        raise ValueError(f"{polynomial} has {len(set(inside))} distinct roots in (0, 1), expected one")
+        raise ValueError(
+            f"{polynomial} has {len(set(inside))} distinct roots in (0, 1), expected one"
+        )
     return inside[0]
 
 

@@ -19,11 +19,9 @@ from linkage.symbols import delta
 __all__ = ["Discount", "delta"]
 
 
-
 def _check_unit_interval(name: str, value: sympy.Expr) -> None:
-    if value.is_number:
-        if not (value.is_real and value >= 0 and value < 1):
-            raise ModelError(f"discount factor {name} must lie in [0, 1), got {value}")
+    if value.is_number and not (value.is_real and value >= 0 and value < 1):
+        raise ModelError(f"discount factor {name} must lie in [0, 1), got {value}")
 
 
 def _convert(value: Any) -> sympy.Expr | Mapping[str, sympy.Expr]:

@@ -52,7 +52,9 @@ class Game:
             if missing:
                 raise ModelError(f"domain {d.id!r} has no payoffs for {', '.join(sorted(missing))}")
             if extra:
-                raise ModelError(f"domain {d.id!r} has payoffs for unknown player(s) {', '.join(sorted(extra))}")
+                raise ModelError(
+                    f"domain {d.id!r} has payoffs for unknown player(s) {', '.join(sorted(extra))}"
+                )
             if self.strategy.needs_stick:
                 for p in self.players:
                     if not d.payoffs[p].has_stick:
@@ -101,8 +103,14 @@ class Game:
             linkage = attrs.evolve(
                 linkage,
                 rules=tuple(
-                    attrs.evolve(r, punished=r.punished & keep) for r in linkage.rules if r.domain in keep
+                    attrs.evolve(r, punished=r.punished & keep)
+                    for r in linkage.rules
+                    if r.domain in keep
                 ),
             )
-        linkage = attrs.evolve(linkage, protected=linkage.protected & keep, isolated=linkage.isolated & keep)
-        return attrs.evolve(self, domains=tuple(d for d in self.domains if d.id in keep), linkage=linkage)
+        linkage = attrs.evolve(
+            linkage, protected=linkage.protected & keep, isolated=linkage.isolated & keep
+        )
+        return attrs.evolve(
+            self, domains=tuple(d for d in self.domains if d.id in keep), linkage=linkage
+        )

@@ -125,13 +125,17 @@ class StagePayoffs:
         def mul(v: sympy.Expr | None) -> sympy.Expr | None:
             return None if v is None else v * weight
 
-        return StagePayoffs(C=mul(self.C), D=mul(self.D), N=mul(self.N), P=mul(self.P), DP=mul(self.DP))
+        return StagePayoffs(
+            C=mul(self.C), D=mul(self.D), N=mul(self.N), P=mul(self.P), DP=mul(self.DP)
+        )
 
     def as_dict(self) -> dict[str, sympy.Expr]:
         return {k: getattr(self, k) for k in PAYOFF_NAMES if getattr(self, k) is not None}
 
 
-def _payoff_map(value: Mapping[str, StagePayoffs | Mapping[str, Any]]) -> Mapping[str, StagePayoffs]:
+def _payoff_map(
+    value: Mapping[str, StagePayoffs | Mapping[str, Any]],
+) -> Mapping[str, StagePayoffs]:
     out = {}
     for player, p in dict(value).items():
         out[str(player)] = p if isinstance(p, StagePayoffs) else StagePayoffs(**p)
@@ -166,7 +170,9 @@ class Domain:
     id: str = attrs.field(validator=attrs.validators.matches_re(r"^[A-Za-z_][A-Za-z0-9_\-]*$"))
     payoffs: Mapping[str, StagePayoffs] = attrs.field(converter=_payoff_map)
     title: str = ""
-    kind: str = attrs.field(default="cardinal", validator=attrs.validators.in_(("cardinal", "ordinal")))
+    kind: str = attrs.field(
+        default="cardinal", validator=attrs.validators.in_(("cardinal", "ordinal"))
+    )
 
     @payoffs.validator
     def _check(self, attribute: attrs.Attribute, value: Mapping[str, StagePayoffs]) -> None:

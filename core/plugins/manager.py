@@ -107,8 +107,10 @@ class PluginHost:
         self.records: dict[str, PluginRecord] = {}
         env = os.environ
         self.load_only = set(load) if load is not None else _names(env.get("LINKAGE_LOAD_PLUGINS"))
-        self.disabled = set(disable) if disable is not None else (
-            _names(env.get("LINKAGE_DISABLE_PLUGINS")) or set()
+        self.disabled = (
+            set(disable)
+            if disable is not None
+            else (_names(env.get("LINKAGE_DISABLE_PLUGINS")) or set())
         )
         self.trace = bool(env.get("LINKAGE_TRACE_PLUGINS")) if trace is None else trace
         for module in DEFAULT_PLUGINS:
@@ -155,7 +157,12 @@ class PluginHost:
         self.records.pop(name, None)
 
     def _add(
-        self, name: str, plugin: object, *, builtin: bool = False, record: PluginRecord | None = None
+        self,
+        name: str,
+        plugin: object,
+        *,
+        builtin: bool = False,
+        record: PluginRecord | None = None,
     ) -> PluginRecord:
         if name in self.records and self.records[name].status == "ok":
             raise PluginError(f"a plugin named {name!r} is already registered")
@@ -231,14 +238,22 @@ class PluginHost:
         for record in self.records.values():
             if record.status in ("error", "disabled") and record.name == prefix:
                 why = record.error if record.status == "error" else "it is disabled"
-                raise PluginError(f"{label} {key!r} is unavailable: {record.describe()} failed to load: {why}"
-                                  if record.status == "error" else
-                                  f"{label} {key!r} is unavailable: {record.describe()} is disabled")
+                raise PluginError(
+                    f"{label} {key!r} is unavailable: {record.describe()} failed to load: {why}"
+                    if record.status == "error"
+                    else f"{label} {key!r} is unavailable: {record.describe()} is disabled"
+                )
         known = self.registry.ids(kind)
         close = difflib.get_close_matches(key, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        broken = f"; {len(self.failures)} plugin(s) failed to load (see 'linkage plugins')" if self.failures else ""
-        raise PluginError(f"unknown {label} {key!r}{hint} (known: {', '.join(known) or 'none'}){broken}")
+        broken = (
+            f"; {len(self.failures)} plugin(s) failed to load (see 'linkage plugins')"
+            if self.failures
+            else ""
+        )
+        raise PluginError(
+            f"unknown {label} {key!r}{hint} (known: {', '.join(known) or 'none'}){broken}"
+        )
 
 
 _HOST: PluginHost | None = None

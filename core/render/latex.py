@@ -22,7 +22,13 @@ def latex_threshold(t: object) -> str:
 
 
 def _escape(text: str) -> str:
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("_", r"\_"), ("#", r"\#")):
+    for a, b in (
+        ("\\", r"\textbackslash{}"),
+        ("&", r"\&"),
+        ("%", r"\%"),
+        ("_", r"\_"),
+        ("#", r"\#"),
+    ):
         text = text.replace(a, b)
     return text
 
@@ -37,20 +43,32 @@ def render_latex(report: CaseReport) -> str:
         for k, c in sym.separate_constraints[p].items():
             for cond in c.conditions:
                 rows.append(
-                    sympy.latex(cond.lhs, symbol_names={delta: r"\delta"}) + r" &\le "
+                    sympy.latex(cond.lhs, symbol_names={delta: r"\delta"})
+                    + r" &\le "
                     + sympy.latex(cond.rhs, symbol_names={delta: r"\delta"})
                     + rf" && \text{{{_escape(p)}, {_escape(k)}}}"
                 )
     lines.append(" \\\\\n".join(rows))
-    lines += [r"\end{align*}", "", r"\begin{tabular}{l" + "c" * (len(case.domain_ids) + len(case.hypotheses)) + "}",
-              r"\toprule"]
-    head = ["player", *(_escape(k) for k in case.domain_ids), *(f"linked ({_escape(h.id)})" for h in case.hypotheses)]
+    lines += [
+        r"\end{align*}",
+        "",
+        r"\begin{tabular}{l" + "c" * (len(case.domain_ids) + len(case.hypotheses)) + "}",
+        r"\toprule",
+    ]
+    head = [
+        "player",
+        *(_escape(k) for k in case.domain_ids),
+        *(f"linked ({_escape(h.id)})" for h in case.hypotheses),
+    ]
     lines.append(" & ".join(head) + r" \\")
     lines.append(r"\midrule")
     for p in g.players:
         cells = [_escape(p)]
         cells += [f"${latex_threshold(a.separate_thresholds[p][k])}$" for k in case.domain_ids]
-        cells += [f"${latex_threshold(report.analyses[h.id].linked_thresholds[p])}$" for h in case.hypotheses]
+        cells += [
+            f"${latex_threshold(report.analyses[h.id].linked_thresholds[p])}$"
+            for h in case.hypotheses
+        ]
         lines.append(" & ".join(cells) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}"]
     return "\n".join(lines) + "\n"

@@ -20,19 +20,39 @@ def render_markdown(report: CaseReport) -> str:
     for p in g.players:
         cells = [p]
         cells += [fmt_threshold(a.separate_thresholds[p][k]) for k in case.domain_ids]
-        cells += [fmt_threshold(report.analyses[h.id].linked_thresholds[p]) for h in case.hypotheses]
+        cells += [
+            fmt_threshold(report.analyses[h.id].linked_thresholds[p]) for h in case.hypotheses
+        ]
         cells.append(fmt(g.discount.of(p)))
         out.append(_row(cells))
     out += ["", "## Verdicts at the calibrated discount factors", ""]
-    out += [_row(["structure", "sustainable", "linkage helps", "helps for delta in", "best package"]),
-            _row(["---"] * 5)]
-    out.append(_row(["separate", ", ".join(f"{k}: {yes(v)}" for k, v in a.separate_sustainable.items()), "-", "-", "-"]))
+    out += [
+        _row(["structure", "sustainable", "linkage helps", "helps for delta in", "best package"]),
+        _row(["---"] * 5),
+    ]
+    out.append(
+        _row(
+            [
+                "separate",
+                ", ".join(f"{k}: {yes(v)}" for k, v in a.separate_sustainable.items()),
+                "-",
+                "-",
+                "-",
+            ]
+        )
+    )
     for h in case.hypotheses:
         ah = report.analyses[h.id]
         best = ah.best_package
-        out.append(_row([
-            h.id, yes(ah.linked_sustainable), yes(ah.helps),
-            str(ah.helps_interval) if ah.helps_interval else "none",
-            ", ".join(best.domains) if best else "-",
-        ]))
+        out.append(
+            _row(
+                [
+                    h.id,
+                    yes(ah.linked_sustainable),
+                    yes(ah.helps),
+                    str(ah.helps_interval) if ah.helps_interval else "none",
+                    ", ".join(best.domains) if best else "-",
+                ]
+            )
+        )
     return "\n".join(out) + "\n"

@@ -28,7 +28,11 @@ def fmt(expr: sympy.Expr | None) -> str:
         return "-"
     text = sympy.sstr(expr)
     if expr.is_number and not expr.is_Integer:
-        return f"{text} ≈ {float(sympy.N(expr, 20)):.4f}" if len(text) < 60 else f"≈ {float(sympy.N(expr, 20)):.4f}"
+        return (
+            f"{text} ≈ {float(sympy.N(expr, 20)):.4f}"
+            if len(text) < 60
+            else f"≈ {float(sympy.N(expr, 20)):.4f}"
+        )
     return text
 
 
@@ -83,7 +87,11 @@ class CaseReport:
             "deviation": _set(c.deviation, order),
             "punished": _set(c.punished, order),
             "conditions": [
-                {"label": k.label, "cleared": sympy.sstr(k.cleared), "critical_delta": k.threshold.as_json()}
+                {
+                    "label": k.label,
+                    "cleared": sympy.sstr(k.cleared),
+                    "critical_delta": k.threshold.as_json(),
+                }
                 for k in c.conditions
             ],
         }
@@ -129,10 +137,13 @@ class CaseReport:
             "discount": case.game.subs(case.calibration()).discount.as_json(),
             "separate": {
                 "critical_delta": {
-                    p: {k: t.as_json() for k, t in per.items()} for p, per in a.separate_thresholds.items()
+                    p: {k: t.as_json() for k, t in per.items()}
+                    for p, per in a.separate_thresholds.items()
                 },
                 "sustainable": a.separate_sustainable,
-                "slack": {p: {k: sympy.sstr(v) for k, v in per.items()} for p, per in a.slack.items()},
+                "slack": {
+                    p: {k: sympy.sstr(v) for k, v in per.items()} for p, per in a.slack.items()
+                },
                 "lever": a.lever,
             },
             "linked": self.linked_json(case.hypotheses[0].id),
@@ -140,7 +151,8 @@ class CaseReport:
         }
         if self.has_parameters:
             out["separate"]["closed_form"] = {
-                p: {k: closed_form(t) for k, t in per.items()} for p, per in s.separate_thresholds.items()
+                p: {k: closed_form(t) for k, t in per.items()}
+                for p, per in s.separate_thresholds.items()
             }
             out["parameters"] = {
                 name: {"value": sympy.sstr(p.value), "unit": p.unit, "source": p.source}

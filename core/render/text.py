@@ -9,14 +9,18 @@ from linkage.render.report import SYMBOLIC_LIMIT, CaseReport, closed_form, fmt, 
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return [
+        "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
 
 
 def render_text(report: CaseReport) -> str:
     case = report.case
     a = report.primary
     g = a.game
-    lines = [f"{case.title} [{case.id}]" if case.title and case.title != case.id else f"Case {case.id}"]
+    lines = [
+        f"{case.title} [{case.id}]" if case.title and case.title != case.id else f"Case {case.id}"
+    ]
     lines.append(f"Players: {', '.join(case.players)}; domains: {', '.join(case.domain_ids)}")
     ordinal = [k for k, info in case.domains.items() if info.kind == "ordinal"]
     if ordinal:
@@ -25,17 +29,26 @@ def render_text(report: CaseReport) -> str:
     if g.discount.is_common:
         lines.append(f"Discount factor: delta = {fmt(g.discount.of(g.players[0]))}")
     else:
-        lines.append("Discount factors: " + ", ".join(f"{p} {fmt(g.discount.of(p))}" for p in g.players))
+        lines.append(
+            "Discount factors: " + ", ".join(f"{p} {fmt(g.discount.of(p))}" for p in g.players)
+        )
     lines += ["", "Separate enforcement (a deviation is punished only in its own domain)"]
     rows = [["player", "domain", "constraint (cleared form)", "critical delta", "holds"]]
     for p in g.players:
         for k, c in a.separate_constraints[p].items():
             for cond in c.conditions:
-                holds = cond.threshold.holds_at(g.discount.of(p)) if not cond.threshold.is_symbolic else None
-                rows.append([p, k, sympy.sstr(cond.cleared), fmt_threshold(cond.threshold), yes(holds)])
+                holds = (
+                    cond.threshold.holds_at(g.discount.of(p))
+                    if not cond.threshold.is_symbolic
+                    else None
+                )
+                rows.append(
+                    [p, k, sympy.sstr(cond.cleared), fmt_threshold(cond.threshold), yes(holds)]
+                )
     lines += _table(rows)
     lines.append(
-        "  sustainable alone: " + ", ".join(f"{k} {yes(v)}" for k, v in a.separate_sustainable.items())
+        "  sustainable alone: "
+        + ", ".join(f"{k} {yes(v)}" for k, v in a.separate_sustainable.items())
     )
     for h in case.hypotheses:
         ah = report.analyses[h.id]
@@ -56,7 +69,9 @@ def render_text(report: CaseReport) -> str:
             sym = closed_form(st)
             if sym and len(sym) <= SYMBOLIC_LIMIT:
                 valid = ", ".join(sympy.sstr(a) for a in st.assumptions)
-                lines.append(f"      closed form: {sym}" + (f"  (valid if {valid})" if valid else ""))
+                lines.append(
+                    f"      closed form: {sym}" + (f"  (valid if {valid})" if valid else "")
+                )
         interval = ah.helps_interval
         lines.append(
             f"  package of all domains sustainable: {yes(ah.linked_sustainable)}; "
@@ -69,8 +84,13 @@ def render_text(report: CaseReport) -> str:
         if ah.vulnerable:
             lines.append(f"  vulnerable side (highest linked threshold): {ah.vulnerable}")
         if ah.best_package is not None:
-            lines.append(f"  best self-enforcing package: {', '.join(ah.best_package.domains) or 'none'}")
-    lines += ["", "Grim-trigger slack s(delta) = delta(C-N) - (1-delta)(D-C)^+ per domain at each player's delta"]
+            lines.append(
+                f"  best self-enforcing package: {', '.join(ah.best_package.domains) or 'none'}"
+            )
+    lines += [
+        "",
+        "Grim-trigger slack s(delta) = delta(C-N) - (1-delta)(D-C)^+ per domain at each player's delta",
+    ]
     for p in g.players:
         parts = ", ".join(f"{k} {fmt(v)}" for k, v in a.slack[p].items())
         lever = a.lever[p]

@@ -81,6 +81,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 import sympy
+
 from linkage.models import DomainModel, Parameter
 
 CASES = "cases.md §1.2 F98 / §1.6 F98"

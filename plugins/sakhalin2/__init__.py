@@ -59,6 +59,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 import sympy
+
 from linkage import hookimpl
 from linkage.models import DomainModel, Parameter
 
