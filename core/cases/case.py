@@ -133,15 +133,28 @@ class Case:
         known = ", ".join(h.id for h in self.hypotheses)
         raise ModelError(f"case {self.id} has no hypothesis {hypothesis_id!r} (known: {known})")
 
+    @cached_property
+    def _analyses(self) -> dict[tuple[object, ...], Analysis]:
+        return {}
+
     def symbolic_analysis(self, hypothesis_id: str | None = None) -> Analysis:
-        """The analysis in closed form in the case's parameters."""
-        return Analysis(self.game.with_linkage(self.hypothesis(hypothesis_id).structure))
+        """The analysis in closed form in the case's parameters (computed once per hypothesis)."""
+        h = self.hypothesis(hypothesis_id)
+        key: tuple[object, ...] = ("symbolic", h.id)
+        if key not in self._analyses:
+            self._analyses[key] = Analysis(self.game.with_linkage(h.structure))
+        return self._analyses[key]
 
     def analysis(
         self, hypothesis_id: str | None = None, changes: Mapping[str, sympy.Expr] | None = None
     ) -> Analysis:
-        """The analysis at the calibration (the file's values, updated by ``changes``)."""
-        return self.symbolic_analysis(hypothesis_id).at(self.calibration(changes))
+        """The analysis at the calibration (the file's values, updated by ``changes``); computed
+        once per hypothesis and set of changes (analyses are immutable)."""
+        h = self.hypothesis(hypothesis_id)
+        key = ("calibrated", h.id, tuple((k, sympy.srepr(v)) for k, v in (changes or {}).items()))
+        if key not in self._analyses:
+            self._analyses[key] = self.symbolic_analysis(h.id).at(self.calibration(changes))
+        return self._analyses[key]
 
     @cached_property
     def periods(self) -> list[tuple[str, str | None, dict[str, sympy.Expr], Event | None]]:
