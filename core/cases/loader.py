@@ -126,6 +126,16 @@ class _Reader:
                     hint=_did_you_mean(key, allowed),
                 )
 
+    def unknown(self, path: str, what: str, found: object, options: Any) -> None:
+        """Report an unknown name, listing the known ones and suggesting the closest."""
+        self.error(
+            path,
+            f"unknown {what}",
+            expected="one of " + ", ".join(str(o) for o in options),
+            found=found,
+            hint=_did_you_mean(str(found), options),
+        )
+
     def string(
         self,
         table: Mapping[str, Any],
@@ -396,13 +406,7 @@ def _discount(
         out = {}
         for p, v in value.items():
             if p not in players:
-                r.error(
-                    f"case.discount.{p}",
-                    "unknown player",
-                    expected="one of " + ", ".join(players),
-                    found=p,
-                    hint=_did_you_mean(p, players),
-                )
+                r.unknown(f"case.discount.{p}", "player", p, players)
                 continue
             out[p] = one(v, f"case.discount.{p}")
         for p in players:
@@ -429,13 +433,7 @@ def _strategy(value: Any, r: _Reader, host: Any) -> Any:
     host = host or get_host()
     known = host.registry.ids("strategies")
     if kind not in known:
-        r.error(
-            "strategy.kind",
-            "unknown strategy",
-            expected="one of " + ", ".join(known),
-            found=kind,
-            hint=_did_you_mean(kind, known),
-        )
+        r.unknown("strategy.kind", "strategy", kind, known)
         return None
     stype = host.registry.get("strategies", kind)
     options = {k: v for k, v in table.items() if k != "kind"}
@@ -532,13 +530,7 @@ def _domains(
                 continue
             for player in ptable:
                 if player not in players:
-                    r.error(
-                        f"{path}.payoffs.{player}",
-                        "unknown player",
-                        expected="one of " + ", ".join(players),
-                        found=player,
-                        hint=_did_you_mean(player, players),
-                    )
+                    r.unknown(f"{path}.payoffs.{player}", "player", player, players)
             for player in players:
                 if player not in ptable:
                     r.error(
@@ -557,13 +549,7 @@ def _domains(
             stable = r.table(table["salience"], f"{path}.salience")
             for player, w in (stable or {}).items():
                 if player not in players:
-                    r.error(
-                        f"{path}.salience.{player}",
-                        "unknown player",
-                        expected="one of " + ", ".join(players),
-                        found=player,
-                        hint=_did_you_mean(player, players),
-                    )
+                    r.unknown(f"{path}.salience.{player}", "player", player, players)
                     continue
                 e = r.expression(w, f"{path}.salience.{player}", names)
                 if e is not None:
@@ -627,21 +613,9 @@ def _model_payoffs(
         mapping = dict(zip(model.roles, players, strict=True))
     for role, player in roles.items():
         if role not in model.roles:
-            r.error(
-                f"{path}.roles.{role}",
-                "unknown role",
-                expected="one of " + ", ".join(model.roles),
-                found=role,
-                hint=_did_you_mean(role, model.roles),
-            )
+            r.unknown(f"{path}.roles.{role}", "role", role, model.roles)
         elif player not in players:
-            r.error(
-                f"{path}.roles.{role}",
-                "unknown player",
-                expected="one of " + ", ".join(players),
-                found=player,
-                hint=_did_you_mean(player, players),
-            )
+            r.unknown(f"{path}.roles.{role}", "player", player, players)
         else:
             mapping[role] = player
     if sorted(mapping.values()) != sorted(players) or len(mapping) != len(model.roles):
@@ -656,13 +630,7 @@ def _model_payoffs(
     ptable = r.table(table.get("params", {}), f"{path}.params") or {}
     for name, v in ptable.items():
         if name not in model.names:
-            r.error(
-                f"{path}.params.{name}",
-                "unknown model parameter",
-                expected="one of " + ", ".join(model.names),
-                found=name,
-                hint=_did_you_mean(name, model.names),
-            )
+            r.unknown(f"{path}.params.{name}", "model parameter", name, model.names)
             continue
         e = r.expression(v, f"{path}.params.{name}", names)
         if e is not None:
@@ -705,13 +673,7 @@ def _structure(
     protected = r.strings(table.get("protected", []), f"{path}.protected")
     for name in protected:
         if name not in domain_ids:
-            r.error(
-                f"{path}.protected",
-                "unknown domain",
-                expected="one of " + ", ".join(domain_ids),
-                found=name,
-                hint=_did_you_mean(name, domain_ids),
-            )
+            r.unknown(f"{path}.protected", "domain", name, domain_ids)
     rules: list[Rule] = []
     raw_rules = table.get("rules", [])
     if raw_rules and mode != "rules":
@@ -738,13 +700,7 @@ def _structure(
             )
         for name in [domain, *punished]:
             if name and name not in domain_ids:
-                r.error(
-                    rpath,
-                    "unknown domain",
-                    expected="one of " + ", ".join(domain_ids),
-                    found=name,
-                    hint=_did_you_mean(name, domain_ids),
-                )
+                r.unknown(rpath, "domain", name, domain_ids)
         ordinal = ({domain} | set(punished)) & set(isolated)
         if ordinal:
             r.error(
@@ -895,21 +851,9 @@ def _timeline(
         observed: dict[str, str] = {}
         for did, state in (r.table(table.get("observed", {}), f"{path}.observed") or {}).items():
             if did not in domain_ids:
-                r.error(
-                    f"{path}.observed.{did}",
-                    "unknown domain",
-                    expected="one of " + ", ".join(domain_ids),
-                    found=did,
-                    hint=_did_you_mean(did, domain_ids),
-                )
+                r.unknown(f"{path}.observed.{did}", "domain", did, domain_ids)
             elif state not in OBSERVED_STATES:
-                r.error(
-                    f"{path}.observed.{did}",
-                    "unknown state",
-                    expected="one of " + ", ".join(OBSERVED_STATES),
-                    found=state,
-                    hint=_did_you_mean(state, OBSERVED_STATES),
-                )
+                r.unknown(f"{path}.observed.{did}", "state", state, OBSERVED_STATES)
             else:
                 observed[did] = state
         if date is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -20,3 +21,13 @@ def write(text: str, output: str | None) -> None:
         Path(output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+def add_cases_argument(p: argparse.ArgumentParser) -> None:
+    """The positional ``CASE...`` argument of the commands that take several cases."""
+    p.add_argument(
+        "cases",
+        nargs="+",
+        metavar="CASE",
+        help="case files (TOML), bundled case ids, or directories (all their *.toml files)",
+    )

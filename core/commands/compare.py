@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from linkage.cli import EXIT_USER_ERROR, command
-from linkage.commands._common import write
+from linkage.commands._common import add_cases_argument, write
 from linkage.compare import COLUMNS, FORMATS, compare, parse_columns
 
 
@@ -28,12 +28,7 @@ def run(ns: argparse.Namespace) -> int:
 
 @command("compare", "compare case studies side by side (one row per case and hypothesis)")
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "cases",
-        nargs="+",
-        metavar="CASE",
-        help="case files (TOML), bundled case ids, or directories (all their *.toml files)",
-    )
+    add_cases_argument(p)
     p.add_argument(
         "--format", "-f", default="text", choices=FORMATS, help="output format (default: text)"
     )

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from linkage.cli import EXIT_USER_ERROR, command
-from linkage.commands._common import write
+from linkage.commands._common import add_cases_argument, write
 from linkage.compare import load_cases
 from linkage.render.html import render_report
 
@@ -33,12 +33,7 @@ def run(ns: argparse.Namespace) -> int:
     "report", "write one self-contained HTML report (comparison, conditions, plots, timelines)"
 )
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "cases",
-        nargs="+",
-        metavar="CASE",
-        help="case files (TOML), bundled case ids, or directories (all their *.toml files)",
-    )
+    add_cases_argument(p)
     p.add_argument("--output", "-o", help="the HTML file to write (default: standard output)")
     p.add_argument("--title", default="Issue-linkage report", help="the page title")
     p.add_argument(

@@ -36,6 +36,7 @@ from linkage import __version__
 from linkage.cases.case import Case
 from linkage.engine.threshold import Threshold
 from linkage.errors import LinkageError
+from linkage.render.latex import latex_threshold
 from linkage.symbols import delta
 
 if TYPE_CHECKING:
@@ -596,16 +597,6 @@ def analysis_html(a: Analysis) -> str:
     )
 
 
-def _latex_threshold(t: Threshold) -> str:
-    if t.status == "never":
-        return r"\text{never}"
-    if t.status == "always":
-        return "0"
-    if t.exact is None:
-        return r"\text{root of }" + sympy.latex(t.polynomial)
-    return sympy.latex(t.exact)
-
-
 def _text(s: str) -> str:
     from linkage.compare import latex_escape
 
@@ -623,8 +614,8 @@ def analysis_latex(a: Analysis) -> str:
             [
                 _text(p),
                 sympy.latex(g.discount.of(p)),
-                *(_latex_threshold(a.separate_thresholds[p][k]) for k in g.domain_ids),
-                _latex_threshold(a.linked_thresholds[p]),
+                *(latex_threshold(a.separate_thresholds[p][k]) for k in g.domain_ids),
+                latex_threshold(a.linked_thresholds[p]),
             ]
         )
         for p in g.players
@@ -652,9 +643,9 @@ def case_report_latex(report: CaseReport) -> str:
         " & ".join(
             [
                 _text(p),
-                *(_latex_threshold(a.separate_thresholds[p][k]) for k in case.domain_ids),
+                *(latex_threshold(a.separate_thresholds[p][k]) for k in case.domain_ids),
                 *(
-                    _latex_threshold(report.analyses[h.id].linked_thresholds[p])
+                    latex_threshold(report.analyses[h.id].linked_thresholds[p])
                     for h in case.hypotheses
                 ),
             ]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sympy
 
+from linkage.engine.threshold import Threshold
 from linkage.render.report import CaseReport
 from linkage.symbols import delta
 
 
-def latex_threshold(t: object) -> str:
-    from linkage.engine.threshold import Threshold
-
-    assert isinstance(t, Threshold)
+def latex_threshold(t: Threshold) -> str:
+    """A threshold in LaTeX: its exact value, ``0`` for always, ``\text{never}``, or the implicit root."""
     if t.status == "never":
         return r"\text{never}"
     if t.status == "always":
