@@ -11,8 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from linkage.plugins.manager import set_host
+
+# Property tests: no deadline (sympy's first calls are slow), and in CI a derandomized, fixed
+# sequence of examples so that a run is reproducible. Locally, examples vary from run to run.
+settings.register_profile("linkage", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", parent=settings.get_profile("linkage"), derandomize=True, database=None
+)
+settings.load_profile("ci" if os.environ.get("CI") else "linkage")
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "cases"

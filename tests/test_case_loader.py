@@ -158,3 +158,18 @@ def test_missing_and_unreadable_files(tmp_path: Path) -> None:
 
 def test_all_case_errors_are_linkage_errors() -> None:
     assert issubclass(CaseError, LinkageError) and issubclass(CaseErrors, LinkageError)
+
+
+def test_discount_parameter_out_of_range_is_located() -> None:
+    """Found by the fuzz test: a discount given by a parameter must stay in [0, 1)."""
+    text = (
+        MINIMAL.replace("discount = 0.5", 'discount = "patience"')
+        + "\n[parameters.patience]\nvalue = 2\n"
+    )
+    msg = one_error(text)
+    assert "case.discount" in msg and "leaves [0, 1)" in msg
+    timeline = (
+        MINIMAL.replace("discount = 0.5", 'discount = "patience"')
+        + '\n[parameters.patience]\nvalue = 0.5\n\n[[timeline]]\ndate = 2000-01-01\ntitle = "x"\nset = { patience = 1 }\n'
+    )
+    assert "timeline[0].set" in one_error(timeline)

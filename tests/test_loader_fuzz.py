@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkage.cases import load_case_text
@@ -138,9 +138,6 @@ def assert_typed(text: str) -> Case | None:
         assert exc.location.file == "fuzz.toml"
         assert exc.location.line is not None or exc.location.key_path
         return None
-
-
-settings.register_profile("fuzz", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @settings(max_examples=600, deadline=None)

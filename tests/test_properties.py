@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 from helpers import game
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sympy import Rational
 
@@ -14,9 +14,6 @@ from linkage.engine.condition import Condition
 from linkage.engine.numeric import compile_conditions
 from linkage.engine.slack import pooled_threshold, pooled_threshold_weighted_mean, raw_threshold
 from linkage.symbols import delta
-
-settings.register_profile("linkage", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("linkage")
 
 small = st.integers(min_value=-6, max_value=12)
 unit = st.fractions(min_value=0, max_value=1, max_denominator=40).filter(lambda f: f < 1)

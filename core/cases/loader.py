@@ -292,6 +292,9 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
     timeline = _timeline(data.get("timeline", []), params, domain_ids, r)
     if r.errors:
         return None
+    _check_discount_values(discount, params, timeline, r)
+    if r.errors:
+        return None
     try:
         game = Game(players, domains, discount, strategy, hypotheses[0].structure, id=case_id)
     except LinkageError as exc:
@@ -418,6 +421,34 @@ def _discount(
                 )
         return out
     return one(value, "case.discount")
+
+
+def _check_discount_values(
+    discount: Any, params: Mapping[str, ParameterValue], timeline: tuple[Event, ...], r: _Reader
+) -> None:
+    """Discount factors given by parameters must lie in [0, 1) at the file's values and after
+    every timeline event."""
+    exprs = discount if isinstance(discount, dict) else {"": discount}
+    values = {p.symbol: p.value for p in params.values()}
+    stages: list[tuple[str, dict[sympy.Symbol, sympy.Expr]]] = [("case.discount", dict(values))]
+    for i, event in enumerate(timeline):
+        for name, v in event.set.items():
+            values[params[name].symbol] = v.subs(values)
+        stages.append((f"timeline[{i}].set", dict(values)))
+    for path, vals in stages:
+        for player, expr in exprs.items():
+            if expr is None or not expr.free_symbols:
+                continue
+            v = expr.subs(vals)
+            if v.is_number and not (v.is_real and v >= 0 and v < 1):
+                who = f" of {player}" if player else ""
+                r.error(
+                    path,
+                    f"the discount factor{who} ({expr}) leaves [0, 1)",
+                    expected="a value in [0, 1)",
+                    found=str(v),
+                )
+                return
 
 
 def _strategy(value: Any, r: _Reader, host: Any) -> Any:
