@@ -27,7 +27,6 @@ description = "A linkage domain pack: {name}"
 readme = "README.md"
 requires-python = ">=3.11"
 dependencies = ["issue-linkage>={core_version}"]
-classifiers = ["Framework :: Linkage"]
 
 [project.optional-dependencies]
 test = ["pytest"]

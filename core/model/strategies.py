@@ -104,14 +104,3 @@ class StickAndCarrot(Strategy):
             Condition("carrot", "linear", agg.temptation, agg.stick_loss),
             Condition("stick", "linear", agg.stick_temptation, agg.stick_loss),
         ]
-
-
-def strategy_from_spec(kind: str, periods: int | None = None) -> Strategy:
-    """The built-in strategy for a case file's ``[strategy]`` table."""
-    if kind == "grim":
-        return GrimTrigger()
-    if kind == "t_period":
-        return TPeriodReversion(periods if periods is not None else 1)
-    if kind == "stick_carrot":
-        return StickAndCarrot()
-    raise ModelError(f"unknown strategy {kind!r}")

@@ -25,7 +25,6 @@ import os
 import sys
 from collections.abc import Iterable
 from importlib.metadata import EntryPoint, entry_points
-from types import ModuleType
 from typing import Any
 
 import attrs
@@ -237,12 +236,10 @@ class PluginHost:
         prefix = key.split(".", 1)[0]
         for record in self.records.values():
             if record.status in ("error", "disabled") and record.name == prefix:
-                why = record.error if record.status == "error" else "it is disabled"
-                raise PluginError(
-                    f"{label} {key!r} is unavailable: {record.describe()} failed to load: {why}"
-                    if record.status == "error"
-                    else f"{label} {key!r} is unavailable: {record.describe()} is disabled"
+                why = (
+                    f"failed to load: {record.error}" if record.status == "error" else "is disabled"
                 )
+                raise PluginError(f"{label} {key!r} is unavailable: {record.describe()} {why}")
         known = self.registry.ids(kind)
         close = difflib.get_close_matches(key, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -272,7 +269,3 @@ def set_host(host: PluginHost | None) -> PluginHost | None:
     global _HOST
     old, _HOST = _HOST, host
     return old
-
-
-def plugin_module(name: str) -> ModuleType:
-    return importlib.import_module(name)
