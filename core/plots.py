@@ -72,6 +72,16 @@ NEVER_HEIGHT = 1.0
 """Height of the hatched bar that shows a ``never`` threshold."""
 
 
+TITLE_WIDTH = 70
+"""Characters per line of a plot title; long case titles wrap instead of running off the figure."""
+
+
+def _title(case: Case, what: str) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(f"{case.title or case.id}: {what}", TITLE_WIDTH))
+
+
 def _matplotlib() -> Any:
     try:
         import matplotlib
@@ -195,7 +205,7 @@ def plot_thresholds(
             ax.set_title(p)
         axes[0].set_ylabel("critical δ")
         axes[-1].legend(loc="upper right", fontsize=7, framealpha=0.9)
-        fig.suptitle(f"{case.title or case.id}: critical δ under {hyp.id!r}")
+        fig.suptitle(_title(case, f"critical δ under {hyp.id!r}"))
     return _finish(fig, path)
 
 
@@ -330,7 +340,7 @@ def plot_region(
         unit = f" ({pv.unit})" if pv.unit else ""
         ax.set_xlabel(parameter + unit)
         ax.set_ylabel("δ")
-        ax.set_title(f"{case.title or case.id}: enforceable region under {hyp.id!r}")
+        ax.set_title(_title(case, f"enforceable region under {hyp.id!r}"))
         ax.legend(loc="lower right", fontsize=7, framealpha=0.9)
     return _finish(fig, path)
 
@@ -435,7 +445,7 @@ def plot_timeline(
             f"{h} {'n/a' if f['share'] is None else format(f['share'], '.0%')}"
             for h, f in t.fit.items()
         )
-        ax.set_title(f"{case.title or case.id}: observed vs predicted\nfit: {fit}")
+        ax.set_title(_title(case, f"observed vs predicted; fit: {fit}"))
         used = [
             "cooperating",
             "breakdown",
