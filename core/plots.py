@@ -355,7 +355,7 @@ def _discount_lines(ax: Axes, case: Case, parameter: str, grid: Any) -> None:
     others = {p.symbol: p.value for name, p in case.parameters.items() if name != parameter}
     drawn: dict[str, str] = {}
     for i, p in enumerate(case.players):
-        d = sympy.sympify(case.game.discount.of(p)).subs(others)
+        d = case.game.discount.of(p).subs(others)
         key = sympy.sstr(d)
         if key in drawn:  # a common discount factor is drawn once
             continue

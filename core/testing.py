@@ -243,7 +243,7 @@ def _check_round_trip(
                 problems.add(f"{role}.{key} is built {label} but not symbolically")
                 continue
             try:
-                same = sympy.simplify(sympy.sympify(sym).subs(subs) - value) == 0
+                same = sympy.simplify(sym.subs(subs) - value) == 0
             except Exception as exc:
                 problems.add(
                     f"round trip of {role}.{key} {label} failed: {type(exc).__name__}: {exc}"
@@ -252,7 +252,7 @@ def _check_round_trip(
             if not same:
                 problems.add(
                     f"{role}.{key} {label} is {value}, but the symbolic payoff {sym} gives "
-                    f"{sympy.simplify(sympy.sympify(sym).subs(subs))}"
+                    f"{sympy.simplify(sym.subs(subs))}"
                 )
 
 

@@ -15,6 +15,7 @@ from linkage.engine.analysis import Analysis
 from linkage.errors import ModelError
 from linkage.model.game import Game
 from linkage.model.structure import LinkageStructure
+from linkage.values import exact
 
 OBSERVED_STATES = ("cooperating", "restructured", "partial", "suspended", "defected", "unknown")
 """The observed state of a domain after an event. ``cooperating`` and ``restructured`` count as
@@ -121,7 +122,7 @@ class Case:
             if name not in self.parameters:
                 raise ModelError(f"case {self.id} has no parameter {name!r}")
             # a change may refer to other parameters: evaluate it at the values in force
-            values[self.parameters[name].symbol] = sympy.sympify(value).subs(values)
+            values[self.parameters[name].symbol] = exact(value).subs(values)
         return values
 
     def hypothesis(self, hypothesis_id: str | None = None) -> Hypothesis:
@@ -172,5 +173,5 @@ class Case:
         """A copy with some parameter values replaced (exact numbers)."""
         params = dict(self.parameters)
         for name, value in values.items():
-            params[name] = attrs.evolve(params[name], value=sympy.sympify(value))
+            params[name] = attrs.evolve(params[name], value=exact(value))
         return attrs.evolve(self, parameters=params)

@@ -16,6 +16,7 @@ import sympy
 
 from linkage.engine.threshold import Form, Threshold, critical_delta
 from linkage.symbols import delta
+from linkage.values import exact
 
 
 @attrs.frozen
@@ -59,11 +60,11 @@ class Condition:
 
     def slack(self, d: Any = delta) -> sympy.Expr:
         """``rhs - lhs`` at ``d``: non-negative exactly when the constraint holds."""
-        return sympy.expand(self.rhs - self.lhs).subs(delta, d)
+        return sympy.expand(self.rhs - self.lhs).subs(delta, exact(d))
 
     def subs(self, values: Mapping[Any, Any]) -> Condition:
         return attrs.evolve(
             self,
-            gain=sympy.sympify(self.gain).subs(values),
-            stake=sympy.sympify(self.stake).subs(values),
+            gain=exact(self.gain).subs(values),
+            stake=exact(self.stake).subs(values),
         )

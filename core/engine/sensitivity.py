@@ -86,5 +86,4 @@ def breakeven(
 
 
 def _discount(case: Case, player: str, values: Mapping[sympy.Symbol, sympy.Expr]) -> sympy.Expr:
-    d = case.game.discount.of(player)
-    return sympy.sympify(d).subs(values)
+    return case.game.discount.of(player).subs(values)

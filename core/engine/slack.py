@@ -22,11 +22,12 @@ import sympy
 
 from linkage.model.payoffs import StagePayoffs
 from linkage.symbols import delta
+from linkage.values import exact
 
 
 def slack(p: StagePayoffs, d: Any = delta) -> sympy.Expr:
     r""":math:`s(\delta) = \delta(C-N) - (1-\delta)(D-C)^+` at discount factor ``d``."""
-    d = sympy.sympify(d)
+    d = exact(d)
     return sympy.expand(d * p.stake - (1 - d) * p.temptation)
 
 
@@ -34,9 +35,9 @@ def slack_factored(p: StagePayoffs, d: Any = delta) -> sympy.Expr:
     r"""The same slack in the form :math:`(\bar D - N)(\delta - \delta_k)` (unevaluated product)."""
     width = p.temptation + p.stake
     if width == 0:
-        return sympy.Integer(0) * sympy.sympify(d)
+        return sympy.Integer(0)
     crit = sympy.cancel(p.temptation / width)
-    return sympy.Mul(width, sympy.sympify(d) - crit, evaluate=False)
+    return sympy.Mul(width, exact(d) - crit, evaluate=False)
 
 
 def raw_threshold(p: StagePayoffs) -> sympy.Expr:

@@ -39,6 +39,7 @@ import attrs
 import sympy
 
 from linkage.symbols import delta
+from linkage.values import exact
 
 Status = Literal["threshold", "always", "never"]
 Form = Literal["grim", "t_period", "linear"]
@@ -113,7 +114,7 @@ class Threshold:
             return False
         if self.exact is None or not self.exact.is_number:
             raise ValueError("a symbolic threshold needs a calibration before it can be judged")
-        return is_ge(sympy.sympify(d), self.exact)
+        return is_ge(exact(d), self.exact)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -164,7 +165,7 @@ def critical_delta(
     >>> critical_delta("grim", sympy.Integer(1), sympy.Integer(0)).status
     'never'
     """
-    a, b = sympy.sympify(gain), sympy.sympify(stake)
+    a, b = exact(gain), exact(stake)
     sa, sb = _sign(a), _sign(b)
     if sa is not None and sa < 0:
         raise ValueError(f"the gain of a constraint must be non-negative, got {a}")

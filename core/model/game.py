@@ -13,6 +13,7 @@ from linkage.model.discount import Discount
 from linkage.model.payoffs import Domain
 from linkage.model.strategies import GrimTrigger, Strategy
 from linkage.model.structure import FULL, LinkageStructure
+from linkage.values import exact
 
 
 def _discount(value: Any) -> Discount:
@@ -84,8 +85,16 @@ class Game:
                 out |= p.free_symbols
         return out
 
-    def subs(self, values: Mapping[Any, Any]) -> Game:
-        """The game at a calibration: every symbol in payoffs and discount factors replaced."""
+    def subs(self, values: Mapping[sympy.Symbol, Any]) -> Game:
+        """The game at a calibration: every symbol in payoffs and discount factors replaced.
+
+        Keys must be sympy symbols and values exact numbers or expressions (no text: see
+        :func:`linkage.values.exact`).
+        """
+        for key in values:
+            if not isinstance(key, sympy.Symbol):
+                raise ModelError(f"calibration keys must be sympy symbols, got {key!r}")
+        values = {k: exact(v) for k, v in values.items()}
         domains = tuple(
             attrs.evolve(d, payoffs={k: v.subs(values) for k, v in d.payoffs.items()})
             for d in self.domains

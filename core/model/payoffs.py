@@ -17,50 +17,17 @@ temptation (``D <= C``), pure concessions (``C < N``) and ``C = N``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from fractions import Fraction
 from typing import Any
 
 import attrs
 import sympy
 
 from linkage.errors import ModelError
+from linkage.values import exact, positive_part
+
+__all__ = ["PAYOFF_NAMES", "Domain", "StagePayoffs", "exact", "frozen_dict", "positive_part"]
 
 PAYOFF_NAMES = ("C", "D", "N", "P", "DP")
-
-
-def exact(value: Any) -> sympy.Expr:
-    """Turn a number or sympy object into an exact sympy expression.
-
-    Integers and :class:`fractions.Fraction` are kept exact; a float is read through its shortest
-    decimal representation (``0.1`` becomes ``1/10``), never through its binary value. Strings are
-    *not* accepted here: text from files goes through :func:`linkage.expr.parse_expression`.
-    """
-    if isinstance(value, bool):
-        raise ModelError(f"a payoff must be a number or sympy expression, not a boolean ({value})")
-    if isinstance(value, sympy.Basic):
-        if isinstance(value, sympy.Float):
-            return sympy.Rational(str(value))
-        if not isinstance(value, sympy.Expr):
-            raise ModelError(f"not an expression: {value!r}")
-        if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-            raise ModelError(f"payoff is not finite: {value}")
-        return value
-    if isinstance(value, int):
-        return sympy.Integer(value)
-    if isinstance(value, Fraction):
-        return sympy.Rational(value.numerator, value.denominator)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ModelError(f"payoff is not finite: {value}")
-        return sympy.Rational(repr(value))
-    raise ModelError(f"a payoff must be a number or sympy expression, got {type(value).__name__}")
-
-
-def positive_part(x: sympy.Expr) -> sympy.Expr:
-    """``max(x, 0)``, decided without building a sympy ``Max`` when ``x`` is a rational number."""
-    if x.is_Rational:
-        return x if x > 0 else sympy.Integer(0)
-    return sympy.Max(x, 0)
 
 
 def _optional_exact(value: Any) -> sympy.Expr | None:
@@ -113,7 +80,7 @@ class StagePayoffs:
         """The payoffs with symbols replaced by ``values``."""
 
         def sub(v: sympy.Expr | None) -> sympy.Expr | None:
-            return None if v is None else sympy.sympify(v).subs(values)
+            return None if v is None else v.subs(values)
 
         return StagePayoffs(
             C=sub(self.C), D=sub(self.D), N=sub(self.N), P=sub(self.P), DP=sub(self.DP)

@@ -19,6 +19,7 @@ own built-ins.
 
 from __future__ import annotations
 
+import abc
 from typing import ClassVar
 
 import attrs
@@ -38,15 +39,16 @@ class Aggregate:
     stick_temptation: sympy.Expr | None = None  # sum over M of (DP - P)^+
 
 
-class Strategy:
+class Strategy(abc.ABC):
     """Base class of punishment strategies. Subclasses set ``kind`` and build the conditions."""
 
     kind: ClassVar[str]
     title: ClassVar[str]
     needs_stick: ClassVar[bool] = False
 
+    @abc.abstractmethod
     def conditions(self, agg: Aggregate) -> list[Condition]:
-        raise NotImplementedError
+        """The cleared constraints deterring a deviation with these sums."""
 
     def describe(self) -> str:
         return self.title

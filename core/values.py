@@ -1,0 +1,52 @@
+"""Exact values: the one door through which numbers enter the engine.
+
+:func:`exact` turns ints, fractions, floats (read as their shortest decimal) and sympy expressions
+into exact sympy expressions and refuses everything else, strings included: text from case files
+and the command line goes through the whitelist parser :func:`linkage.expr.parse_expression`, never
+through ``sympify``. This module imports nothing from the rest of ``linkage`` but its errors, so
+every layer can use it.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from linkage.errors import ModelError
+
+
+def exact(value: Any) -> sympy.Expr:
+    """Turn a number or sympy object into an exact sympy expression.
+
+    Integers and :class:`fractions.Fraction` are kept exact; a float is read through its shortest
+    decimal representation (``0.1`` becomes ``1/10``), never through its binary value. Strings are
+    *not* accepted here: text from files goes through :func:`linkage.expr.parse_expression`.
+    """
+    if isinstance(value, bool):
+        raise ModelError(f"expected a number or sympy expression, not a boolean ({value})")
+    if isinstance(value, sympy.Basic):
+        if isinstance(value, sympy.Float):
+            return sympy.Rational(str(value))
+        if not isinstance(value, sympy.Expr):
+            raise ModelError(f"not an expression: {value!r}")
+        if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            raise ModelError(f"value is not finite: {value}")
+        return value
+    if isinstance(value, int):
+        return sympy.Integer(value)
+    if isinstance(value, Fraction):
+        return sympy.Rational(value.numerator, value.denominator)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ModelError(f"value is not finite: {value}")
+        return sympy.Rational(repr(value))
+    raise ModelError(f"expected a number or sympy expression, got {type(value).__name__}")
+
+
+def positive_part(x: sympy.Expr) -> sympy.Expr:
+    """``max(x, 0)``, decided without building a sympy ``Max`` when ``x`` is a rational number."""
+    if x.is_Rational:
+        return x if x > 0 else sympy.Integer(0)
+    return sympy.Max(x, 0)
