@@ -48,3 +48,44 @@ def clean_env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith("LINKAGE_")}
+
+
+def shock_case(header: str, *, g_fields: str = "", shock_title: str = "Shock") -> str:
+    """A two-domain case (fish, lng; hypotheses full and separate) whose timeline ends in a shock
+    that raises J's temptation in fish (g = 4). ``header`` is the [case] table."""
+    return f"""
+{header.strip()}
+
+[parameters]
+d = {{ value = "3/5", low = "1/2", high = "9/10" }}
+g = {{ value = 2, low = 1, high = 4{g_fields} }}
+
+[[domains]]
+id = "fish"
+payoffs.J = {{ C = 3, D = "3+g", N = 1 }}
+payoffs.R = {{ C = 3, D = 4, N = 1 }}
+
+[[domains]]
+id = "lng"
+payoffs.J = {{ C = 5, D = 5, N = 0 }}
+payoffs.R = {{ C = 4, D = 5, N = 0 }}
+
+[[hypotheses]]
+id = "full"
+mode = "full"
+
+[[hypotheses]]
+id = "separate"
+mode = "separate"
+
+[[timeline]]
+date = "2020-01"
+title = "Start"
+observed = {{ fish = "cooperating", lng = "cooperating" }}
+
+[[timeline]]
+date = "2022-06"
+title = "{shock_title}"
+set = {{ g = 4 }}
+observed = {{ fish = "suspended" }}
+"""

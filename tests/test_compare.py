@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sympy
+from helpers import shock_case
 
 from linkage.cases.loader import load_case
 from linkage.cli import main
@@ -23,46 +24,15 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "cases" / "example.toml"
 DOC = ROOT / "docs" / "how-to" / "compare-cases.md"
 
-RICH = """
+RICH = shock_case(
+    """
 [case]
 id = "rich_case"
 title = "Rich 50% case"
 players = ["J", "R"]
 discount = "d"
-
-[parameters]
-d = { value = "3/5", low = "1/2", high = "9/10" }
-g = { value = 2, low = 1, high = 4 }
-
-[[domains]]
-id = "fish"
-payoffs.J = { C = 3, D = "3+g", N = 1 }
-payoffs.R = { C = 3, D = 4, N = 1 }
-
-[[domains]]
-id = "lng"
-payoffs.J = { C = 5, D = 5, N = 0 }
-payoffs.R = { C = 4, D = 5, N = 0 }
-
-[[hypotheses]]
-id = "full"
-mode = "full"
-
-[[hypotheses]]
-id = "separate"
-mode = "separate"
-
-[[timeline]]
-date = "2020-01"
-title = "Start"
-observed = { fish = "cooperating", lng = "cooperating" }
-
-[[timeline]]
-date = "2022-06"
-title = "Shock"
-set = { g = 4 }
-observed = { fish = "suspended" }
 """
+)
 
 # A domain with no stake (C = N) can never be enforced alone; per-player discount factors.
 NEVER = """

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import shock_case
 
 from linkage.cases.loader import load_case
 from linkage.cli import main
@@ -36,47 +37,18 @@ from linkage.render.report import CaseReport
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "cases" / "example.toml"
 
-CASE_TOML = """
+CASE_TOML = shock_case(
+    """
 [case]
 id = "tiny_<b>"
 title = "Tiny & <script>alert(1)</script> case"
 players = ["J", "R"]
 discount = "d"
 sources = ["https://example.org/not-fetched"]
-
-[parameters]
-d = { value = "3/5", low = "1/2", high = "9/10" }
-g = { value = 2, low = 1, high = 4, unit = "USD bn", source = "assumed <here>" }
-
-[[domains]]
-id = "fish"
-payoffs.J = { C = 3, D = "3+g", N = 1 }
-payoffs.R = { C = 3, D = 4, N = 1 }
-
-[[domains]]
-id = "lng"
-payoffs.J = { C = 5, D = 5, N = 0 }
-payoffs.R = { C = 4, D = 5, N = 0 }
-
-[[hypotheses]]
-id = "full"
-mode = "full"
-
-[[hypotheses]]
-id = "separate"
-mode = "separate"
-
-[[timeline]]
-date = "2020-01"
-title = "Start"
-observed = { fish = "cooperating", lng = "cooperating" }
-
-[[timeline]]
-date = "2022-06"
-title = "Shock <&>"
-set = { g = 4 }
-observed = { fish = "suspended" }
-"""
+""",
+    g_fields=', unit = "USD bn", source = "assumed <here>"',
+    shock_title="Shock <&>",
+)
 
 TIMEOUT = 30.0
 """Upper bound (seconds) on every wait for the browser."""

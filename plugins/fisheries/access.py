@@ -83,6 +83,7 @@ from fractions import Fraction
 import sympy
 
 from linkage.models import DomainModel, Parameter
+from linkage_fisheries.units import fx_parameter
 
 CASES = "cases.md §1.2 F98 / §1.6 F98"
 NOTE_COM = "https://note.com/theruleofoceans/n/n9cb05b62889c (Fisheries Agency release, 2022 terms)"
@@ -238,14 +239,9 @@ PARAMETERS = (
             f"was tied to Japan's payments and sanctions [S: {NIPPON_SUSPEND}]. Default 0."
         ),
     ),
-    Parameter(
-        "fx",
-        "Exchange rate used to convert the yen amounts into the payoff unit (USD bn/yr). It must "
-        "be positive; thresholds do not depend on it.",
-        "JPY per USD",
+    fx_parameter(
         130,
-        low=1,
-        source=(
+        (
             "[D] ≈ ¥130/$ in 2022: ¥217.7bn = $1.7bn (jepic-usa/Reuters, Aug 2022) and ¥150m ≈ "
             "$1.1m (TASS, Dec 2022), cases.md §0; ¥140–150 in 2024–25."
         ),

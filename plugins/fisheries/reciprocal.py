@@ -64,6 +64,7 @@ from fractions import Fraction
 import sympy
 
 from linkage.models import DomainModel, Parameter
+from linkage_fisheries.units import fx_parameter
 
 CASES = "cases.md §1.2 F-EEZ / §1.6 F-EEZ"
 NIPPON_2024 = (
@@ -199,14 +200,9 @@ PARAMETERS = (
             "(modelled here by salmon_survives); no other fallback assumed."
         ),
     ),
-    Parameter(
-        "fx",
-        "Exchange rate used to convert the yen amounts into the payoff unit (USD bn/yr). It must "
-        "be positive; thresholds do not depend on it.",
-        "JPY per USD",
+    fx_parameter(
         145,
-        low=1,
-        source=(
+        (
             "[E] ¥145/$ for 2024–25, cases.md §1.6. It lies inside the sourced ¥141–149 (Reuters, "
             "Feb 2024: ¥148.7; Jiji/KUNA, Apr 2025: ≈ ¥141), cases.md §0."
         ),
