@@ -12,10 +12,19 @@ from linkage.plugins.hookspecs import hookimpl
 from linkage.registry import BundledCase
 
 
+def bundled_case_dir() -> Path:
+    """Where the bundled case files are: ``linkage/bundled_cases/`` inside an installed wheel, or the
+    repository's top-level ``cases/`` folder in a source checkout (an editable install)."""
+    installed = Path(str(resources.files("linkage"))) / "bundled_cases"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[3] / "cases"
+
+
 def bundled_case_files() -> list[Path]:
     """The bundled ``*.toml`` files, sorted by name."""
-    root = resources.files("linkage.bundled_cases")
-    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".toml"))
+    root = bundled_case_dir()
+    return sorted(p for p in root.iterdir() if p.name.endswith(".toml")) if root.is_dir() else []
 
 
 @hookimpl

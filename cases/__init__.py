@@ -1,1 +1,0 @@
-"""The bundled case files (TOML data, never executed). Installed as ``linkage.bundled_cases``."""
