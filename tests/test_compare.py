@@ -17,8 +17,11 @@ from helpers import shock_case
 
 from linkage.cases.loader import load_case
 from linkage.cli import main
-from linkage.compare import COLUMNS, DEFAULT_COLUMNS, compare, latex_escape, parse_columns
+from linkage.compare import COLUMNS, DEFAULT_COLUMNS, compare, parse_columns
 from linkage.errors import LinkageError
+from linkage.render.comparison import cell, render_comparison
+from linkage.render.latex import latex_escape
+from linkage.render.notebook import comparison_html, comparison_latex
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "cases" / "example.toml"
@@ -113,22 +116,24 @@ def test_rows_sorted_by_case_with_hypotheses_in_file_order(rich: Path, never: Pa
         ("rich_case", "full"),
         ("rich_case", "separate"),
     ]
-    assert a.render("json") == b.render("json") and a.render() == b.render()
+    assert render_comparison(a, "json") == render_comparison(b, "json") and render_comparison(
+        a
+    ) == render_comparison(b)
     assert [(r.case, r.hypothesis) for r in a.primary().rows] == order[:3]
     assert a.cases == ("aa_never", "example", "rich_case")
 
 
 def test_never_and_per_player_discount(never: Path) -> None:
     (row,) = compare([never]).rows
-    assert row.separate["A"].status == "never" and row.text("separate") == "A never; B 0.5000"
-    assert row.text("delta") == "A 0.6000; B 0.7000"
+    assert row.separate["A"].status == "never" and cell(row, "separate") == "A never; B 0.5000"
+    assert cell(row, "delta") == "A 0.6000; B 0.7000"
     # never separately counts as 1: gain = 1 - max linked (A: 1/7, B: 1/8)
     assert row.gain == 1 - sympy.Rational(1, 7)
-    assert row.text("helps_interval") == "[0.1429, 1.0000)"
-    assert row.text("separate_holds") == "y" and row.text("helps") == "yes"
+    assert cell(row, "helps_interval") == "[0.1429, 1.0000)"
+    assert cell(row, "separate_holds") == "y" and cell(row, "helps") == "yes"
     data = row.json("separate")
     assert data["A"]["max"]["status"] == "never" and data["A"]["domains"]["x"]["value"] is None
-    assert row.text("fit") == "n/a" and row.json("fit") is None
+    assert cell(row, "fit") == "n/a" and row.json("fit") is None
 
 
 # -- columns ------------------------------------------------------------------------------------
@@ -177,7 +182,7 @@ def test_text_table_is_aligned_and_deterministic(
 
 
 def test_markdown(rich: Path) -> None:
-    text = compare([rich]).render("markdown", "case,hypothesis,linked")
+    text = render_comparison(compare([rich]), "markdown", "case,hypothesis,linked")
     lines = text.splitlines()
     assert lines == [
         "| case | hypothesis | δ* linked |",
@@ -188,7 +193,7 @@ def test_markdown(rich: Path) -> None:
 
 
 def test_latex_is_booktabs_and_escaped(rich: Path) -> None:
-    text = compare([rich]).render("latex", "case,title,separate,fit")
+    text = render_comparison(compare([rich]), "latex", "case,title,separate,fit")
     assert r"\begin{tabular}{llll}" in text and text.rstrip().endswith(r"\end{tabular}")
     assert text.index(r"\toprule") < text.index(r"\midrule") < text.index(r"\bottomrule")
     assert r"case & title & $\delta^*$ separate & fit \\" in text
@@ -199,7 +204,7 @@ def test_latex_is_booktabs_and_escaped(rich: Path) -> None:
 
 
 def test_csv_round_trips(rich: Path, never: Path) -> None:
-    text = compare([rich, never]).render("csv")
+    text = render_comparison(compare([rich, never]), "csv")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == list(DEFAULT_COLUMNS)
     assert len(rows) == 1 + 3
@@ -208,7 +213,7 @@ def test_csv_round_trips(rich: Path, never: Path) -> None:
 
 
 def test_json_has_exact_values_and_per_domain_detail(rich: Path) -> None:
-    data = json.loads(compare([rich]).render("json"))
+    data = json.loads(render_comparison(compare([rich]), "json"))
     assert data["columns"] == list(DEFAULT_COLUMNS) and data["failures"] == []
     full = data["rows"][0]
     assert full["separate"]["J"]["max"] == {"status": "threshold", "exact": "1/2", "value": 0.5}
@@ -281,15 +286,15 @@ def test_bundled_cases_all_compare() -> None:
     result = compare([ROOT / "cases"])
     assert result.failures == ()
     assert set(result.cases) == {load_case(f).id for f in files}
-    assert all(r.text(c) for r in result.rows for c in COLUMNS)
+    assert all(cell(r, c) for r in result.rows for c in COLUMNS)
 
 
 # -- notebooks ----------------------------------------------------------------------------------
 def test_comparison_displays_in_notebooks(rich: Path) -> None:
     result = compare([rich, EXAMPLE])
-    html = result._repr_html_()
+    html = comparison_html(result)
     assert html.count('<tr class="row"') == 3 and "<th>δ* linked</th>" in html
-    latex = result._repr_latex_()
+    latex = comparison_latex(result)
     assert latex.startswith("$$\\begin{array}") and "\\text{rich\\_case}" in latex
     assert latex.count("\\\\") == 3  # header + 3 rows, separated
 

@@ -31,7 +31,13 @@ from helpers import shock_case
 from linkage.cases.loader import load_case
 from linkage.cli import main
 from linkage.engine.threshold import combine
-from linkage.render.html import render_html
+from linkage.render.html_report import render_html
+from linkage.render.notebook import (
+    analysis_html,
+    analysis_latex,
+    case_report_html,
+    case_report_latex,
+)
 from linkage.render.report import CaseReport
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,14 +187,14 @@ def test_report_names_failed_cases_and_still_writes(
 
 def test_notebook_reprs(tiny: Path) -> None:
     report = CaseReport(load_case(tiny))
-    html = report._repr_html_()
+    html = case_report_html(report)
     assert html.startswith('<div class="linkage-report">') and "<img " not in html
     assert "Critical discount factors" in html
-    latex = report._repr_latex_()
+    latex = case_report_latex(report)
     assert latex.startswith("$$\\begin{array}") and latex.endswith("\\end{array}$$")
     assert "\\frac{1}{2}" in latex and "\\text{linked (separate)}" in latex
     a = report.primary
-    assert "linked sustainable" in a._repr_html_() and "\\frac{2}{9}" in a._repr_latex_()
+    assert "linked sustainable" in analysis_html(a) and "\\frac{2}{9}" in analysis_latex(a)
     # the calibrated 'full' analysis: J's linked threshold is 2/9, R's 1/4
     assert combine(a.linked_thresholds.values()).value == pytest.approx(0.25)
 

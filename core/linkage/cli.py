@@ -2,7 +2,7 @@
 
 User mistakes (a broken case file, an unknown model, a failed plugin that the command needs) end
 in one clear message on standard error and a non-zero exit status, never in a traceback.
-Subcommands register themselves in :data:`COMMANDS`.
+Subcommands live in :mod:`linkage.commands`, one module each.
 """
 
 from __future__ import annotations
@@ -10,37 +10,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from linkage import __version__
+from linkage._version import __version__
+from linkage.commands import EXIT_USER_ERROR, load_commands
 from linkage.errors import CaseErrors, LinkageError
-
-EXIT_USER_ERROR = 1
-
-Command = Callable[[argparse.Namespace], int]
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {}
-
-
-def command(
-    name: str, help: str
-) -> Callable[
-    [Callable[[argparse.ArgumentParser], None]], Callable[[argparse.ArgumentParser], None]
-]:
-    """Decorate an ``add_arguments(parser)`` function whose parser sets ``func``."""
-
-    def wrap(
-        add: Callable[[argparse.ArgumentParser], None],
-    ) -> Callable[[argparse.ArgumentParser], None]:
-        COMMANDS[name] = (help, add, lambda ns: ns.func(ns))
-        return add
-
-    return wrap
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from linkage.commands import load_commands
-
-    load_commands()
+    commands = load_commands()
     parser = argparse.ArgumentParser(
         prog="linkage",
         description="Exact enforcement conditions for issue linkage in repeated games.",
@@ -58,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--trace-plugins", action="store_true", help="print every hook call to stderr"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (help_text, add, _) in COMMANDS.items():
+    for name, (help_text, add) in commands.items():
         add(sub.add_parser(name, help=help_text, description=help_text))
     return parser
 

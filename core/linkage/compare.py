@@ -1,8 +1,8 @@
 r"""Case studies side by side: one row per case and linkage hypothesis.
 
 :func:`compare` analyses every case at its calibration under each of its hypotheses and returns a
-:class:`Comparison`, which renders as a terminal table, Markdown, LaTeX (booktabs), CSV or JSON and
-displays itself in Jupyter. The columns (:data:`COLUMNS`) are
+:class:`Comparison`: data, which :mod:`linkage.render.comparison` renders as a terminal table,
+Markdown, LaTeX (booktabs), CSV or JSON. The columns (:data:`COLUMNS`) are
 
 ``case``, ``title``, ``hypothesis``, ``players``, ``domains``
     what is compared (``title`` is not shown unless asked for);
@@ -38,93 +38,53 @@ displays itself in Jupyter. The columns (:data:`COLUMNS`) are
     timeline or with nothing scored.
 
 Rows are sorted by case id (then file path); a case's hypotheses keep the order of its file, the
-first being the case's primary hypothesis. Floats are printed with four decimals; exact values are
-in the JSON output. Cases that fail to load or analyse are collected in :attr:`Comparison.failures`
+first being the case's primary hypothesis. Cases that fail to load or analyse are collected in :attr:`Comparison.failures`
 and the others are still compared.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import sympy
 
 from linkage.cases.case import Case
+from linkage.cases.loader import load_case, resolve_case
 from linkage.engine.analysis import Interval
 from linkage.engine.threshold import Threshold, combine
 from linkage.errors import CaseErrors, LinkageError
+from linkage.timeline import TimelineAnalysis
 
-if TYPE_CHECKING:
-    from linkage.timeline import TimelineAnalysis
-
-COLUMNS: dict[str, str] = {
-    "case": "case",
-    "title": "title",
-    "hypothesis": "hypothesis",
-    "players": "players",
-    "domains": "domains",
-    "delta": "δ",
-    "separate": "δ* separate",
-    "linked": "δ* linked",
-    "helps_interval": "linkage helps on",
-    "gain": "gain",
-    "vulnerable": "vulnerable",
-    "lever": "lever",
-    "linked_holds": "linked holds",
-    "separate_holds": "separate holds",
-    "helps": "helps",
-    "fit": "fit",
-}
-"""Every column, by name, with its header in the terminal and Markdown tables."""
-
-LATEX_HEADERS: dict[str, str] = {
-    **COLUMNS,
-    "delta": r"$\delta$",
-    "separate": r"$\delta^*$ separate",
-    "linked": r"$\delta^*$ linked",
-}
+COLUMNS: tuple[str, ...] = (
+    "case",
+    "title",
+    "hypothesis",
+    "players",
+    "domains",
+    "delta",
+    "separate",
+    "linked",
+    "helps_interval",
+    "gain",
+    "vulnerable",
+    "lever",
+    "linked_holds",
+    "separate_holds",
+    "helps",
+    "fit",
+)
+"""Every column, by name (described in the module docstring)."""
 
 DEFAULT_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c != "title")
 """The columns shown unless ``columns`` says otherwise."""
 
-FORMATS = ("text", "markdown", "latex", "csv", "json")
-"""The output formats of :meth:`Comparison.render`."""
-
-
-def number(x: float) -> str:
-    """A float with four decimals (never ``-0.0000``)."""
-    text = f"{x:.4f}"
-    return "0.0000" if text == "-0.0000" else text
-
 
 def _float(expr: sympy.Expr) -> float:
     return float(sympy.N(expr, 30))
-
-
-def threshold_text(t: Threshold) -> str:
-    """A threshold in a table cell: four decimals, ``always`` (0) or ``never``."""
-    if t.status == "never":
-        return "never"
-    if t.status == "always":
-        return "always"
-    if t.value is None:
-        return str(t)
-    return number(t.value)
-
-
-def _yes(value: bool | None) -> str:
-    return {True: "yes", False: "no", None: "undecided"}[value]
-
-
-def _per_player(values: dict[str, str]) -> str:
-    return "; ".join(f"{p} {v}" for p, v in values.items())
 
 
 def parse_columns(spec: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -205,59 +165,6 @@ class ComparisonRow:
             return None
         return high - linked.exact
 
-    # -- cells ------------------------------------------------------------------------------
-    def text(self, column: str) -> str:
-        """The cell of ``column`` as text (four-decimal floats)."""
-        if column == "case":
-            return self.case
-        if column == "title":
-            return self.title
-        if column == "hypothesis":
-            return self.hypothesis
-        if column == "players":
-            return ", ".join(self.players)
-        if column == "domains":
-            return ", ".join(self.domains)
-        if column == "delta":
-            values = {
-                p: (number(_float(d)) if d.is_number else sympy.sstr(d))
-                for p, d in self.delta.items()
-            }
-            distinct = set(values.values())
-            return distinct.pop() if len(distinct) == 1 else _per_player(values)
-        if column == "separate":
-            return _per_player({p: threshold_text(t) for p, t in self.separate.items()})
-        if column == "linked":
-            return _per_player({p: threshold_text(t) for p, t in self.linked.items()})
-        if column == "helps_interval":
-            i = self.helps_interval
-            if i is None:
-                return "-"
-            if not (i.low.is_number and i.high.is_number):
-                return str(i)
-            return f"[{number(_float(i.low))}, {number(_float(i.high))})"
-        if column == "gain":
-            g = self.gain
-            return "-" if g is None else (number(_float(g)) if g.is_number else sympy.sstr(g))
-        if column == "vulnerable":
-            return self.vulnerable or "-"
-        if column == "lever":
-            return self.lever or "-"
-        if column == "linked_holds":
-            return _yes(self.linked_holds)
-        if column == "separate_holds":
-            held = [k for k, v in self.separate_holds.items() if v]
-            open_ = [f"{k}?" for k, v in self.separate_holds.items() if v is None]
-            return ", ".join(held + open_) or "none"
-        if column == "helps":
-            return _yes(self.helps)
-        if column == "fit":
-            f = self.fit
-            if f is None or f["share"] is None:
-                return "n/a"
-            return f"{100 * f['share']:.0f}% ({f['matched']}/{f['scored']})"
-        raise LinkageError(f"unknown column {column!r}; valid columns: {', '.join(COLUMNS)}")
-
     def json(self, column: str) -> Any:
         """The cell of ``column`` as JSON-ready data (exact values as strings, plus floats)."""
         if column in ("players", "domains"):
@@ -306,8 +213,6 @@ class ComparisonRow:
 def case_rows(case: Case, timeline: TimelineAnalysis | None = None) -> list[ComparisonRow]:
     """The rows of one case, one per hypothesis in the order of its file (``timeline``: its
     :class:`~linkage.timeline.TimelineAnalysis`, if already computed)."""
-    from linkage.timeline import TimelineAnalysis
-
     if timeline is None and case.timeline:
         timeline = TimelineAnalysis(case)
     fit = timeline.fit if timeline is not None else None
@@ -356,8 +261,6 @@ def load_cases(names: Iterable[str | os.PathLike[str]]) -> tuple[list[Case], lis
 
     A case that fails to load is recorded as a :class:`Failure` and the others are still loaded.
     """
-    from linkage.cases.loader import load_case, resolve_case
-
     cases: list[Case] = []
     failures: list[Failure] = []
     for name in expand(names):
@@ -394,31 +297,6 @@ def compare(cases: Iterable[Case | str | os.PathLike[str]]) -> Comparison:
     return Comparison(tuple(rows), tuple(failures))
 
 
-def latex_escape(text: str) -> str:
-    """Text safe inside a LaTeX table cell."""
-    table = {
-        "\\": r"\textbackslash{}",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "_": r"\_",
-        "{": r"\{",
-        "}": r"\}",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-    }
-    return "".join(table.get(ch, ch) for ch in text)
-
-
-def _latex_text(text: str) -> str:
-    return r"\text{" + latex_escape(text) + "}"
-
-
-def _markdown_cell(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 @attrs.frozen
 class Comparison:
     """The rows of a comparison and the cases that could not be compared."""
@@ -441,68 +319,6 @@ class Comparison:
                 rows.append(r)
         return Comparison(tuple(rows), self.failures)
 
-    # -- formats ----------------------------------------------------------------------------
-    def render(self, fmt: str = "text", columns: str | Sequence[str] | None = None) -> str:
-        """The comparison in ``fmt`` (one of :data:`FORMATS`) with the chosen columns."""
-        cols = parse_columns(columns)
-        renderers = {
-            "text": self.render_text,
-            "markdown": self.render_markdown,
-            "latex": self.render_latex,
-            "csv": self.render_csv,
-            "json": self.render_json,
-        }
-        if fmt not in renderers:
-            raise LinkageError(f"unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
-        return renderers[fmt](cols)
-
-    def cells(self, columns: Sequence[str]) -> list[list[str]]:
-        return [[r.text(c) for c in columns] for r in self.rows]
-
-    def render_text(self, columns: Sequence[str] = DEFAULT_COLUMNS) -> str:
-        """An aligned table for the terminal."""
-        head = [COLUMNS[c] for c in columns]
-        body = self.cells(columns)
-        widths = [max(len(x) for x in col) for col in zip(head, *body, strict=True)]
-
-        def line(cells: Sequence[str]) -> str:
-            return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-        out = [line(head), line(["-" * w for w in widths])] + [line(r) for r in body]
-        if not self.rows:
-            out.append("(no cases)")
-        return "\n".join(out) + "\n"
-
-    def render_markdown(self, columns: Sequence[str] = DEFAULT_COLUMNS) -> str:
-        """A Markdown (GitHub) table."""
-        lines = ["| " + " | ".join(COLUMNS[c] for c in columns) + " |", "|" + "---|" * len(columns)]
-        lines += [
-            "| " + " | ".join(_markdown_cell(x) for x in row) + " |" for row in self.cells(columns)
-        ]
-        return "\n".join(lines) + "\n"
-
-    def render_latex(self, columns: Sequence[str] = DEFAULT_COLUMNS) -> str:
-        """A booktabs ``tabular`` ready to paste (needs ``\\usepackage{booktabs}``)."""
-        lines = [
-            f"% linkage compare: {len(self.cases)} case(s), {len(self.rows)} row(s); "
-            "needs booktabs",
-            r"\begin{tabular}{" + "l" * len(columns) + "}",
-            r"\toprule",
-            " & ".join(LATEX_HEADERS[c] for c in columns) + r" \\",
-            r"\midrule",
-        ]
-        lines += [" & ".join(latex_escape(x) for x in row) + r" \\" for row in self.cells(columns)]
-        lines += [r"\bottomrule", r"\end{tabular}"]
-        return "\n".join(lines) + "\n"
-
-    def render_csv(self, columns: Sequence[str] = DEFAULT_COLUMNS) -> str:
-        """CSV with the column names as header."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(self.cells(columns))
-        return buffer.getvalue()
-
     def as_json(self, columns: Sequence[str] = DEFAULT_COLUMNS) -> dict[str, Any]:
         """``{"columns": [...], "rows": [{column: value}], "failures": [{"name", "error"}]}``."""
         return {
@@ -510,36 +326,3 @@ class Comparison:
             "rows": [{c: r.json(c) for c in columns} for r in self.rows],
             "failures": [{"name": f.name, "error": f.error} for f in self.failures],
         }
-
-    def render_json(self, columns: Sequence[str] = DEFAULT_COLUMNS) -> str:
-        return json.dumps(self.as_json(columns), indent=2, ensure_ascii=False) + "\n"
-
-    # -- notebooks --------------------------------------------------------------------------
-    def _repr_html_(self) -> str:
-        from linkage.render.html import comparison_table
-
-        return comparison_table(self)
-
-    def _repr_latex_(self) -> str:
-        columns = (
-            "case",
-            "hypothesis",
-            "separate",
-            "linked",
-            "helps_interval",
-            "vulnerable",
-            "lever",
-            "fit",
-        )
-        math = {"separate": r"\delta^*\ \text{separate}", "linked": r"\delta^*\ \text{linked}"}
-        head = " & ".join(math.get(c, _latex_text(COLUMNS[c])) for c in columns)
-        body = [" & ".join(_latex_text(r.text(c)) for c in columns) for r in self.rows]
-        return (
-            r"$$\begin{array}{"
-            + "l" * len(columns)
-            + "}"
-            + head
-            + r"\\ \hline "
-            + r" \\ ".join(body)
-            + r"\end{array}$$"
-        )

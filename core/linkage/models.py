@@ -72,6 +72,10 @@ def _roles(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _parameters(value: Any) -> tuple[Parameter, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class DomainModel:
     """A domain model. ``build`` maps parameter values (by name) to each role's payoffs."""
@@ -79,7 +83,7 @@ class DomainModel:
     id: str = attrs.field(validator=attrs.validators.matches_re(_MODEL_ID))
     title: str
     roles: tuple[str, ...] = attrs.field(converter=_roles)
-    parameters: tuple[Parameter, ...] = attrs.field(converter=tuple)
+    parameters: tuple[Parameter, ...] = attrs.field(converter=_parameters)
     build: Callable[[Mapping[str, sympy.Expr]], Mapping[str, StagePayoffs | Mapping[str, Any]]] = (
         attrs.field(repr=False)
     )

@@ -40,16 +40,16 @@ from typing import TYPE_CHECKING, Any
 import sympy
 
 from linkage.cases.case import Case
+from linkage.compare import Comparison, compare
+from linkage.engine.analysis import Analysis
+from linkage.engine.numeric import compile_conditions, compile_expression
 from linkage.engine.threshold import Threshold
 from linkage.errors import LinkageError
+from linkage.timeline import TimelineAnalysis
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-    from linkage.compare import Comparison
-    from linkage.engine.analysis import Analysis
-    from linkage.timeline import TimelineAnalysis
 
 SVG_HASH_SALT = "linkage"
 """Fixed salt of the ids matplotlib writes into SVG files, so the bytes are reproducible."""
@@ -247,8 +247,6 @@ def region_boundaries(
     ``symbolic`` is the hypothesis' closed-form analysis when the caller already has it."""
     import numpy as np
 
-    from linkage.engine.numeric import compile_conditions
-
     s = symbolic if symbolic is not None else case.symbolic_analysis(case.hypothesis(hypothesis).id)
     symbol = case.parameters[parameter].symbol
     others = {p.symbol: p.value for name, p in case.parameters.items() if name != parameter}
@@ -349,8 +347,6 @@ def _discount_lines(ax: Axes, case: Case, parameter: str, grid: Any) -> None:
     """The calibrated δ of each player: a horizontal line, or a curve if it depends on x."""
     import numpy as np
 
-    from linkage.engine.numeric import compile_expression
-
     symbol = case.parameters[parameter].symbol
     others = {p.symbol: p.value for name, p in case.parameters.items() if name != parameter}
     drawn: dict[str, str] = {}
@@ -388,8 +384,6 @@ def plot_timeline(
 
     ``timeline``: the case's :class:`~linkage.timeline.TimelineAnalysis`, if already computed."""
     from matplotlib.patches import Patch
-
-    from linkage.timeline import TimelineAnalysis
 
     matplotlib = _matplotlib()
     if not case.timeline:
@@ -467,8 +461,6 @@ def plot_linkage_gain(
     path: str | os.PathLike[str] | None = None,
 ) -> Figure:
     """The linkage gain of every case and hypothesis, one labelled bar each."""
-    from linkage.compare import Comparison, compare
-
     matplotlib = _matplotlib()
     result = cases if isinstance(cases, Comparison) else compare(cases)
     if not result.rows:

@@ -72,7 +72,7 @@ class Entry(Generic[T]):
 class Registry:
     """The contributions of every loaded plugin, by kind and id."""
 
-    KINDS: Mapping[str, type] = {
+    KINDS: Mapping[str, type[Any]] = {
         "domain_models": DomainModel,
         "strategies": StrategyType,
         "cases": BundledCase,
@@ -88,7 +88,7 @@ class Registry:
             raise PluginError(
                 f"plugin {plugin!r} registered {item!r} as {kind}; expected a {expected.__name__}"
             )
-        key = item.id
+        key: str = item.id  # every registrable kind has an id
         existing = self._entries[kind].get(key)
         if existing is not None:
             raise PluginError(

@@ -81,14 +81,14 @@ def registered(
 
 
 def _is_exact_number(value: Any) -> bool:
-    return isinstance(value, sympy.Expr) and value.is_number and not value.has(sympy.Float)
+    return bool(isinstance(value, sympy.Expr) and value.is_number and not value.has(sympy.Float))
 
 
 def _has_float(value: Any) -> bool:
     if isinstance(value, float):
         return True
     if isinstance(value, sympy.Basic):
-        return value.has(sympy.Float)
+        return bool(value.has(sympy.Float))
     return False
 
 
@@ -281,10 +281,10 @@ def assert_valid_domain_model(model: DomainModel) -> None:
 
     # At the defaults, and at each end of every ranged parameter (one at a time).
     cases: list[tuple[str, dict[str, sympy.Expr]]] = [("at the defaults", {})]
-    for p in model.parameters:
-        for end, value in (("low", p.low), ("high", p.high)):
+    for param in model.parameters:
+        for end, value in (("low", param.low), ("high", param.high)):
             if value is not None and _is_exact_number(value):
-                cases.append((f"at {p.name} = {value} ({end} end)", {p.name: value}))
+                cases.append((f"at {param.name} = {value} ({end} end)", {param.name: value}))
     for label, overrides in cases:
         values = {**defaults, **overrides}
         if not _check_build(model, values, label, problems):

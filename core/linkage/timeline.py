@@ -23,7 +23,6 @@ import attrs
 
 from linkage.cases.case import BROKEN_STATES, COOPERATIVE_STATES, Case
 from linkage.engine.analysis import Analysis
-from linkage.render.report import yes
 
 
 @attrs.frozen
@@ -63,7 +62,7 @@ class PeriodResult:
             "end": self.end,
             "event": self.event,
             "separate_holds": a.separate_sustainable,
-            "linked_holds": {p: _holds(a, p) for p in a.game.players},
+            "linked_holds": {p: linked_holds(a, p) for p in a.game.players},
             "predicted": {
                 k: ("cooperating" if v else "breakdown") for k, v in self.predicted.items()
             },
@@ -72,7 +71,8 @@ class PeriodResult:
         }
 
 
-def _holds(a: Analysis, player: str) -> bool | None:
+def linked_holds(a: Analysis, player: str) -> bool | None:
+    """Whether ``player``'s linked constraints hold at their discount factor (``None``: undecided)."""
     t = a.linked_thresholds[player]
     d = a.game.discount.of(player)
     if t.is_symbolic or not d.is_number:
@@ -128,51 +128,3 @@ class TimelineAnalysis:
             "periods": [p.as_json() for p in self.periods],
             "fit": self.fit,
         }
-
-    def render_text(self) -> str:
-        lines = [f"Timeline of {self.case.title or self.case.id}", ""]
-        ids = self.case.domain_ids
-        for p in self.periods:
-            if p.hypothesis == self.case.hypotheses[0].id:
-                lines.append(f"{p.start} .. {p.end or 'now'}: {p.event}")
-                lines.append(
-                    "    observed: "
-                    + (", ".join(f"{k} {p.observed[k]}" for k in ids if k in p.observed) or "-")
-                )
-            pred = ", ".join(f"{k} {'coop' if p.predicted[k] else 'break'}" for k in ids)
-            match = "".join("✓" if p.scored[k] else "✗" for k in ids if k in p.scored)
-            holds = ", ".join(
-                f"{pl} {yes(_holds(p.analysis, pl))}" for pl in p.analysis.game.players
-            )
-            lines.append(
-                f"    [{p.hypothesis}] predicted: {pred}; linked constraints hold: {holds}; fit {match or '-'}"
-            )
-        lines += ["", "Fit (observed domain-states each hypothesis predicts):"]
-        for hid, f in self.fit.items():
-            share = "n/a" if f["share"] is None else f"{100 * f['share']:.0f}%"
-            lines.append(f"  {hid}: {f['matched']}/{f['scored']} ({share})")
-        return "\n".join(lines) + "\n"
-
-    def render_markdown(self) -> str:
-        ids = self.case.domain_ids
-        head = ["period", "event", "hypothesis", *ids, "fit"]
-        lines = [
-            f"# Timeline: {self.case.title or self.case.id}",
-            "",
-            "| " + " | ".join(head) + " |",
-            "|" + "---|" * len(head),
-        ]
-        for p in self.periods:
-            cells = [f"{p.start} – {p.end or 'now'}", p.event.replace("|", "\\|"), p.hypothesis]
-            for k in ids:
-                pred = "coop" if p.predicted[k] else "break"
-                obs = p.observed.get(k, "")
-                mark = "" if k not in p.scored else (" ✓" if p.scored[k] else " ✗")
-                cells.append(f"{pred} / {obs or '–'}{mark}")
-            cells.append(f"{sum(p.scored.values())}/{len(p.scored)}")
-            lines.append("| " + " | ".join(cells) + " |")
-        lines += ["", "| hypothesis | matched | scored | share |", "|---|---|---|---|"]
-        for hid, f in self.fit.items():
-            share = "n/a" if f["share"] is None else f"{100 * f['share']:.0f}%"
-            lines.append(f"| {hid} | {f['matched']} | {f['scored']} | {share} |")
-        return "\n".join(lines) + "\n"

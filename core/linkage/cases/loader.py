@@ -37,6 +37,7 @@ from linkage.expr import ExpressionError, parse_expression, to_exact
 from linkage.model.game import Game
 from linkage.model.payoffs import PAYOFF_NAMES, Domain, StagePayoffs
 from linkage.model.structure import LinkageStructure, Rule
+from linkage.plugins.manager import get_host
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 2_000_000
@@ -452,8 +453,6 @@ def _check_discount_values(
 
 
 def _strategy(value: Any, r: _Reader, host: Any) -> Any:
-    from linkage.plugins.manager import get_host
-
     table = r.table(value, "strategy")
     if table is None:
         return None
@@ -621,8 +620,6 @@ def _model_payoffs(
     r: _Reader,
     host: Any,
 ) -> dict[str, StagePayoffs] | None:
-    from linkage.plugins.manager import get_host
-
     model_id = table["model"]
     if not isinstance(model_id, str):
         r.error(
@@ -911,14 +908,13 @@ def _timeline(
 
 def resolve_case(name: str, *, host: Any = None) -> Path:
     """A case file path: ``name`` itself if it exists, else a bundled case registered under that id."""
-    from linkage.plugins.manager import get_host
-
     p = Path(name)
     if p.exists() or name.endswith(".toml") or "/" in name:
         return p
     host = host or get_host()
     if ("cases", name) in host.registry:
-        return host.registry.get("cases", name).path
+        found: Path = host.registry.get("cases", name).path
+        return found
     known = host.registry.ids("cases")
     raise CaseError(
         "no such case file or bundled case",

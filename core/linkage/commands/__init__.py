@@ -1,10 +1,40 @@
-"""The subcommands of ``linkage``, one module each."""
+"""The subcommands of ``linkage``, one module each.
 
+A command module defines ``add_arguments(parser)`` decorated with :func:`command`, which sets
+``func`` on the parser. Command modules import only what building the parser needs; the heavy
+modules (the engine, sympy, renderers) are imported inside ``run`` so that ``linkage --help`` and
+``linkage --version`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
 import importlib
+from collections.abc import Callable
 
 MODULES = ("analyze", "check", "compare", "new_plugin", "plugins", "plot", "report", "timeline")
 
+EXIT_USER_ERROR = 1
+"""The exit status of a command that failed because of the user's input."""
 
-def load_commands() -> None:
+Run = Callable[[argparse.Namespace], int]
+AddArguments = Callable[[argparse.ArgumentParser], None]
+COMMANDS: dict[str, tuple[str, AddArguments]] = {}
+"""Every subcommand by name: its one-line help and the function adding its arguments."""
+
+
+def command(name: str, help: str) -> Callable[[AddArguments], AddArguments]:
+    """Decorate an ``add_arguments(parser)`` function whose parser sets ``func``."""
+
+    def wrap(add: AddArguments) -> AddArguments:
+        COMMANDS[name] = (help, add)
+        return add
+
+    return wrap
+
+
+def load_commands() -> dict[str, tuple[str, AddArguments]]:
+    """Import every command module (registering it) and return :data:`COMMANDS`."""
     for name in MODULES:
         importlib.import_module(f"linkage.commands.{name}")
+    return COMMANDS

@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from linkage.cases.case import Case
-from linkage.cases.loader import load_case, resolve_case
+if TYPE_CHECKING:
+    from linkage.cases.case import Case
 
 
 def load(name: str) -> Case:
     """Load a case given as a path or a bundled case id."""
+    from linkage.cases.loader import load_case, resolve_case
+
     return load_case(resolve_case(name))
 
 

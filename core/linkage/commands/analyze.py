@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from linkage.cli import command
+from linkage.commands import command
 from linkage.commands._common import load, write
-from linkage.plugins.manager import get_host
-from linkage.render.report import CaseReport
 
 
 def run(ns: argparse.Namespace) -> int:
+    from linkage.plugins.manager import get_host
+    from linkage.render.report import CaseReport
+
     fmt = get_host().lookup("output_formats", ns.format)
     case = load(ns.case)
     write(fmt.render(CaseReport(case)), ns.output)

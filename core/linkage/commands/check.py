@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from linkage.cli import command
+from linkage.commands import command
 from linkage.commands._common import load
 from linkage.errors import CaseErrors, LinkageError
 

@@ -9,12 +9,22 @@ from __future__ import annotations
 import argparse
 import sys
 
-from linkage.cli import EXIT_USER_ERROR, command
+from linkage.commands import EXIT_USER_ERROR, command
 from linkage.commands._common import add_cases_argument, write
-from linkage.compare import COLUMNS, FORMATS, compare, parse_columns
+
+# Kept here, not imported, so that `linkage --help` does not load the engine; a test checks that
+# they match linkage.render.comparison.FORMATS and linkage.compare.COLUMNS.
+FORMATS = ("text", "markdown", "latex", "csv", "json")
+COLUMNS = (
+    "case, title, hypothesis, players, domains, delta, separate, linked, helps_interval, gain, "
+    "vulnerable, lever, linked_holds, separate_holds, helps, fit"
+)
 
 
 def run(ns: argparse.Namespace) -> int:
+    from linkage.compare import compare, parse_columns
+    from linkage.render.comparison import render_comparison
+
     columns = parse_columns(ns.columns)  # an unknown column is an error before any work
     result = compare(ns.cases)
     for failure in result.failures:
@@ -22,7 +32,7 @@ def run(ns: argparse.Namespace) -> int:
     if not result.rows:
         print("linkage: error: no case could be compared", file=sys.stderr)
         return EXIT_USER_ERROR
-    write(result.render(ns.format, columns), ns.output)
+    write(render_comparison(result, ns.format, columns), ns.output)
     return EXIT_USER_ERROR if result.failures else 0
 
 
@@ -36,7 +46,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--columns",
         "-c",
         metavar="A,B,C",
-        help="columns to show, in this order; one of: " + ", ".join(COLUMNS),
+        help="columns to show, in this order; one of: " + COLUMNS,
     )
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.set_defaults(func=run)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from linkage.cli import command
-from linkage.scaffold import scaffold
+from linkage.commands import command
 
 
 def run(ns: argparse.Namespace) -> int:
+    from linkage.scaffold import scaffold
+
     root = scaffold(ns.name, Path(ns.dir))
     print(f"created {root}")
     print(f"next: pip install -e '{root}[test]' && linkage plugins && pytest {root}")

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from linkage.cli import command
+from linkage.commands import command
 from linkage.commands._common import load
-from linkage.compare import expand
 from linkage.errors import LinkageError
 
 KINDS = ("thresholds", "region", "timeline", "gain")
@@ -15,12 +14,11 @@ KINDS = ("thresholds", "region", "timeline", "gain")
 
 def run(ns: argparse.Namespace) -> int:
     from linkage import plots
+    from linkage.compare import compare, expand
 
     if not ns.output.lower().endswith((".png", ".svg")):
         raise LinkageError(f"the output file must end in .png or .svg, got {ns.output!r}")
     if ns.kind == "gain":
-        from linkage.compare import compare
-
         result = compare(ns.cases)
         if result.failures:  # a plot with silently missing cases would mislead
             raise LinkageError("; ".join(str(f) for f in result.failures))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-import sympy
+from linkage.commands import command
 
-from linkage.cli import command
-from linkage.plugins.manager import get_host
+# The plugin host imports sympy (through the registry's models); these commands import it on use.
 
 
 def run_plugins(ns: argparse.Namespace) -> int:
+    from linkage.plugins.manager import get_host
+
     host = get_host()
     records = [r for r in host.records.values() if ns.all or not r.builtin]
     if ns.json:
@@ -39,6 +40,8 @@ def add_plugins(p: argparse.ArgumentParser) -> None:
 
 
 def run_models(ns: argparse.Namespace) -> int:
+    from linkage.plugins.manager import get_host
+
     host = get_host()
     models = host.registry.items("domain_models")
     if ns.json:
@@ -71,6 +74,10 @@ def add_models(p: argparse.ArgumentParser) -> None:
 
 
 def run_show(ns: argparse.Namespace) -> int:
+    import sympy
+
+    from linkage.plugins.manager import get_host
+
     host = get_host()
     m = host.lookup("domain_models", ns.model)
     payoffs = m.payoffs(symbolic=True)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from linkage.cli import EXIT_USER_ERROR, command
+from linkage.commands import EXIT_USER_ERROR, command
 from linkage.commands._common import add_cases_argument, write
-from linkage.compare import load_cases
-from linkage.render.html import render_report
 
 
 def run(ns: argparse.Namespace) -> int:
+    from linkage.compare import load_cases
+    from linkage.render.html_report import render_report
+
     cases, failures = load_cases(ns.cases)
     for failure in failures:
         print(f"linkage: error: {failure}", file=sys.stderr)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 
-from linkage.cli import command
+from linkage.commands import command
 from linkage.commands._common import load, write
 from linkage.errors import LinkageError
-from linkage.timeline import TimelineAnalysis
 
 
 def run(ns: argparse.Namespace) -> int:
+    from linkage.render.timeline import render_timeline_markdown, render_timeline_text
+    from linkage.timeline import TimelineAnalysis
+
     case = load(ns.case)
     if not case.timeline:
         raise LinkageError(f"case {case.id!r} has no [[timeline]] events")
@@ -19,9 +21,9 @@ def run(ns: argparse.Namespace) -> int:
     if ns.format == "json":
         text = json.dumps(t.as_json(), indent=2, ensure_ascii=False) + "\n"
     elif ns.format == "markdown":
-        text = t.render_markdown()
+        text = render_timeline_markdown(t)
     else:
-        text = t.render_text()
+        text = render_timeline_text(t)
     write(text, ns.output)
     return 0
 

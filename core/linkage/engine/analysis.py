@@ -231,17 +231,6 @@ class Analysis:
         """The analysis at a calibration (symbols replaced by exact values)."""
         return Analysis(self.game.subs(values))
 
-    # -- notebooks (rich display in Jupyter) ------------------------------------------------------
-    def _repr_html_(self) -> str:
-        from linkage.render.html import analysis_html
-
-        return analysis_html(self)
-
-    def _repr_latex_(self) -> str:
-        from linkage.render.html import analysis_latex
-
-        return analysis_latex(self)
-
 
 def analyze(game: Game) -> Analysis:
     """Analyse ``game``: see :class:`Analysis`."""

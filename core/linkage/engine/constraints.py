@@ -22,11 +22,12 @@ import attrs
 import sympy
 
 from linkage.engine.condition import Condition
-from linkage.engine.threshold import Threshold, combine
+from linkage.engine.punishment import Aggregate
+from linkage.engine.punishment import conditions as strategy_conditions
+from linkage.engine.threshold import Threshold, combine, is_ge
 from linkage.errors import TooLargeError
 from linkage.model.game import Game
 from linkage.model.payoffs import positive_part
-from linkage.model.strategies import Aggregate
 
 MAX_ENUMERATED_DOMAINS = 12
 """Largest number of domains for which deviation sets are enumerated exactly (2^K subsets)."""
@@ -112,14 +113,13 @@ def player_constraints(game: Game, player: str) -> list[DeviationConstraint]:
     out = []
     for deviation, punished in deviation_sets(game, player):
         agg = aggregate(game, player, deviation, punished)
-        conditions = tuple(game.strategy.conditions(agg))
+        conditions = tuple(strategy_conditions(game.strategy, agg))
         out.append(DeviationConstraint(player, deviation, punished, conditions))
     return out
 
 
 def binding(constraints: list[DeviationConstraint]) -> DeviationConstraint:
     """The constraint with the highest threshold (the worst deviation), first one on ties."""
-    from linkage.engine.threshold import is_ge
 
     def rank(c: DeviationConstraint) -> tuple[int, sympy.Expr]:
         t = c.threshold

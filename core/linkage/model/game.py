@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -14,6 +14,14 @@ from linkage.model.payoffs import Domain
 from linkage.model.strategies import GrimTrigger, Strategy
 from linkage.model.structure import FULL, LinkageStructure
 from linkage.values import exact
+
+
+def _players(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _domains(value: Iterable[Domain]) -> tuple[Domain, ...]:
+    return tuple(value)
 
 
 def _discount(value: Any) -> Discount:
@@ -30,8 +38,8 @@ class Game:
     ('d1',)
     """
 
-    players: tuple[str, ...] = attrs.field(converter=tuple)
-    domains: tuple[Domain, ...] = attrs.field(converter=tuple)
+    players: tuple[str, ...] = attrs.field(converter=_players)
+    domains: tuple[Domain, ...] = attrs.field(converter=_domains)
     discount: Discount = attrs.field(converter=_discount)
     strategy: Strategy = attrs.field(factory=GrimTrigger)
     linkage: LinkageStructure = FULL

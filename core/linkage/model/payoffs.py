@@ -34,7 +34,9 @@ def _optional_exact(value: Any) -> sympy.Expr | None:
     return None if value is None else exact(value)
 
 
-def _real(instance: object, attribute: attrs.Attribute, value: sympy.Expr | None) -> None:
+def _real(
+    instance: object, attribute: attrs.Attribute[sympy.Expr | None], value: sympy.Expr | None
+) -> None:
     if value is not None and value.is_real is False:
         raise ModelError(f"payoff {attribute.name} must be real, got {value}")
 
@@ -142,7 +144,11 @@ class Domain:
     )
 
     @payoffs.validator
-    def _check(self, attribute: attrs.Attribute, value: Mapping[str, StagePayoffs]) -> None:
+    def _check(
+        self,
+        attribute: attrs.Attribute[Mapping[str, StagePayoffs]],
+        value: Mapping[str, StagePayoffs],
+    ) -> None:
         if not value:
             raise ModelError(f"domain {self.id!r} has no payoffs")
 

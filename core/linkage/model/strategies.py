@@ -1,54 +1,44 @@
-r"""Punishment strategies and the incentive constraints each one imposes.
+r"""Punishment strategies: what happens after a deviation, as automata over punishment states.
 
-A deviation by player :math:`i` in the set of domains :math:`S` that triggers punishment in the set
-:math:`M \supseteq S` is deterred when (cleared forms; sums run over :math:`S` for gains and over
-:math:`M` for losses, and temptations are clamped, :math:`(x)^+ = \max(x, 0)`):
+A deviation by player :math:`i` in the set of domains :math:`S` *triggers* punishment in
+:math:`M_i(S) = \bigcup_{k\in S} L_i(k)`, where :math:`L_i(k)` comes from the linkage structure
+(:mod:`linkage.model.structure`). What punishment means, and so which states play can reach:
 
-* **grim trigger** (Nash reversion forever):
-  :math:`(1-\delta)\sum_S (D-C)^+ \le \delta \sum_M (C-N)`;
-* **T-period Nash reversion** (:math:`T \ge 1`):
-  :math:`\sum_S (D-C)^+ \le (\delta + \dots + \delta^T) \sum_M (C-N)`;
-* **stick-and-carrot** (Abreu 1986): one period of the stick :math:`P` in :math:`M`, restarted after
-  any deviation from it, then back to cooperation. Two constraints:
-  carrot :math:`\sum_S (D-C)^+ \le \delta \sum_M (C-P)` and
-  stick :math:`\sum_M (D_P-P)^+ \le \delta \sum_M (C-P)`.
+* **grim trigger** (Nash reversion forever): the state is the set :math:`P` of domains already
+  punished; a trigger adds :math:`M` to it for ever;
+* **T-period Nash reversion** (:math:`T \ge 1`): each domain carries a counter of the stage-Nash
+  periods left; a trigger sets the counters of :math:`M` to :math:`T` (restarting a punishment
+  under way), after which cooperation resumes;
+* **stick-and-carrot** (Abreu 1986): the state is the set :math:`Q` of domains in the one-period
+  stick :math:`P`; any deviation (from cooperation or from the stick) puts :math:`M` in the stick
+  next period, then play returns to cooperation.
 
-Strategies are registered through the ``register_strategies`` hook; the three above are the core's
-own built-ins.
+The incentive constraints these impose at every reachable state, and the critical discount
+factors that follow, are derived by the engine (:mod:`linkage.engine.punishment`). Strategies are
+registered through the ``register_strategies`` hook; the three above are the core's built-ins.
 """
 
 from __future__ import annotations
 
-import abc
 from typing import ClassVar
 
 import attrs
-import sympy
 
-from linkage.engine.condition import Condition
 from linkage.errors import ModelError
 
 
-@attrs.frozen
-class Aggregate:
-    """Sums over a deviation set ``S`` and the punishment set ``M`` it triggers."""
+class Strategy:
+    """Base class of punishment strategies: data only (``kind``, ``title`` and options).
 
-    temptation: sympy.Expr  # sum over S of (D - C)^+
-    stake: sympy.Expr  # sum over M of (C - N)
-    stick_loss: sympy.Expr | None = None  # sum over M of (C - P)
-    stick_temptation: sympy.Expr | None = None  # sum over M of (DP - P)^+
-
-
-class Strategy(abc.ABC):
-    """Base class of punishment strategies. Subclasses set ``kind`` and build the conditions."""
+    The incentive constraints a strategy imposes are the engine's business
+    (:mod:`linkage.engine.punishment`). A plugin's own strategy subclasses this and defines
+    ``conditions(agg)``, the cleared constraints deterring a deviation with the sums ``agg``
+    (:class:`linkage.engine.punishment.Aggregate`).
+    """
 
     kind: ClassVar[str]
     title: ClassVar[str]
     needs_stick: ClassVar[bool] = False
-
-    @abc.abstractmethod
-    def conditions(self, agg: Aggregate) -> list[Condition]:
-        """The cleared constraints deterring a deviation with these sums."""
 
     def describe(self) -> str:
         return self.title
@@ -64,11 +54,8 @@ class GrimTrigger(Strategy):
     kind: ClassVar[str] = "grim"
     title: ClassVar[str] = "grim trigger (Nash reversion forever)"
 
-    def conditions(self, agg: Aggregate) -> list[Condition]:
-        return [Condition("grim", "grim", agg.temptation, agg.stake)]
 
-
-def _positive_int(instance: object, attribute: attrs.Attribute, value: int) -> None:
+def _positive_int(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ModelError(f"T-period reversion needs a whole number of periods >= 1, got {value!r}")
 
@@ -80,9 +67,6 @@ class TPeriodReversion(Strategy):
     periods: int = attrs.field(validator=_positive_int)
     kind: ClassVar[str] = "t_period"
     title: ClassVar[str] = "T-period Nash reversion"
-
-    def conditions(self, agg: Aggregate) -> list[Condition]:
-        return [Condition(f"T={self.periods}", "t_period", agg.temptation, agg.stake, self.periods)]
 
     def describe(self) -> str:
         return f"{self.periods}-period Nash reversion"
@@ -98,11 +82,3 @@ class StickAndCarrot(Strategy):
     kind: ClassVar[str] = "stick_carrot"
     title: ClassVar[str] = "stick-and-carrot (Abreu)"
     needs_stick: ClassVar[bool] = True
-
-    def conditions(self, agg: Aggregate) -> list[Condition]:
-        if agg.stick_loss is None or agg.stick_temptation is None:
-            raise ModelError("stick-and-carrot needs the stick payoffs P and DP in every domain")
-        return [
-            Condition("carrot", "linear", agg.temptation, agg.stick_loss),
-            Condition("stick", "linear", agg.stick_temptation, agg.stick_loss),
-        ]

@@ -45,12 +45,16 @@ class Rule:
         return self.domain == domain and self.deviator in ("*", player)
 
 
+def _rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class LinkageStructure:
     """A named linkage structure. ``LinkageStructure("full")``, ``LinkageStructure("rules", rules=...)``."""
 
     mode: Mode = attrs.field(validator=attrs.validators.in_(("separate", "full", "rules")))
-    rules: tuple[Rule, ...] = attrs.field(default=(), converter=tuple)
+    rules: tuple[Rule, ...] = attrs.field(default=(), converter=_rules)
     protected: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
     name: str = ""
     source: str = ""

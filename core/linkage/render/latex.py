@@ -16,20 +16,25 @@ def latex_threshold(t: Threshold) -> str:
     if t.status == "always":
         return "0"
     if t.exact is None:
-        return r"\text{root of }" + sympy.latex(t.polynomial)
-    return sympy.latex(t.exact)
+        return r"\text{root of }" + str(sympy.latex(t.polynomial))
+    return str(sympy.latex(t.exact))
 
 
-def _escape(text: str) -> str:
-    for a, b in (
-        ("\\", r"\textbackslash{}"),
-        ("&", r"\&"),
-        ("%", r"\%"),
-        ("_", r"\_"),
-        ("#", r"\#"),
-    ):
-        text = text.replace(a, b)
-    return text
+def latex_escape(text: str) -> str:
+    """Text safe inside LaTeX (a table cell, ``\\text{...}``)."""
+    table = {
+        "\\": r"\textbackslash{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "{": r"\{",
+        "}": r"\}",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+    return "".join(table.get(ch, ch) for ch in text)
 
 
 def render_latex(report: CaseReport) -> str:
@@ -45,7 +50,7 @@ def render_latex(report: CaseReport) -> str:
                     sympy.latex(cond.lhs, symbol_names={delta: r"\delta"})
                     + r" &\le "
                     + sympy.latex(cond.rhs, symbol_names={delta: r"\delta"})
-                    + rf" && \text{{{_escape(p)}, {_escape(k)}}}"
+                    + rf" && \text{{{latex_escape(p)}, {latex_escape(k)}}}"
                 )
     lines.append(" \\\\\n".join(rows))
     lines += [
@@ -56,13 +61,13 @@ def render_latex(report: CaseReport) -> str:
     ]
     head = [
         "player",
-        *(_escape(k) for k in case.domain_ids),
-        *(f"linked ({_escape(h.id)})" for h in case.hypotheses),
+        *(latex_escape(k) for k in case.domain_ids),
+        *(f"linked ({latex_escape(h.id)})" for h in case.hypotheses),
     ]
     lines.append(" & ".join(head) + r" \\")
     lines.append(r"\midrule")
     for p in g.players:
-        cells = [_escape(p)]
+        cells = [latex_escape(p)]
         cells += [f"${latex_threshold(a.separate_thresholds[p][k])}$" for k in case.domain_ids]
         cells += [
             f"${latex_threshold(report.analyses[h.id].linked_thresholds[p])}$"

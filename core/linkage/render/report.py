@@ -26,7 +26,7 @@ def fmt(expr: sympy.Expr | None) -> str:
     """An exact value as text, with a decimal approximation when it is not an integer."""
     if expr is None:
         return "-"
-    text = sympy.sstr(expr)
+    text: str = sympy.sstr(expr)
     if expr.is_number and not expr.is_Integer:
         return (
             f"{text} ≈ {float(sympy.N(expr, 20)):.4f}"
@@ -51,7 +51,7 @@ def yes(value: bool | None) -> str:
 def closed_form(t: Threshold) -> str | None:
     if t.exact is None or t.exact.is_number:
         return None
-    return sympy.sstr(t.exact)
+    return str(sympy.sstr(t.exact))
 
 
 def _set(names: frozenset[str], order: tuple[str, ...]) -> list[str]:
@@ -159,14 +159,3 @@ class CaseReport:
                 for name, p in case.parameters.items()
             }
         return out
-
-    # -- notebooks (rich display in Jupyter) ------------------------------------------------------
-    def _repr_html_(self) -> str:
-        from linkage.render.html import case_report_html
-
-        return case_report_html(self)
-
-    def _repr_latex_(self) -> str:
-        from linkage.render.html import case_report_latex
-
-        return case_report_latex(self)

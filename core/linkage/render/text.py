@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy
 
+from linkage.engine.threshold import Threshold
 from linkage.render.report import SYMBOLIC_LIMIT, CaseReport, closed_form, fmt, fmt_threshold, yes
 
 
@@ -99,8 +100,6 @@ def render_text(report: CaseReport) -> str:
 
 
 def _holds(t: object, d: sympy.Expr) -> bool | None:
-    from linkage.engine.threshold import Threshold
-
     assert isinstance(t, Threshold)
     if t.is_symbolic or not d.is_number:
         return None
