@@ -55,13 +55,15 @@ def aggregate(
     order = game.domain_ids
     temptation = sympy.Add(*(pay[k].temptation for k in order if k in deviation))
     stake = sympy.Add(*(pay[k].stake for k in order if k in punished))
-    if all(pay[k].has_stick for k in punished):
-        stick_loss = sympy.Add(*(pay[k].C - pay[k].P for k in order if k in punished))
-        stick_temptation = sympy.Add(
-            *(positive_part(pay[k].DP - pay[k].P) for k in order if k in punished)
-        )
-        return Aggregate(temptation, stake, stick_loss, stick_temptation)
-    return Aggregate(temptation, stake)
+    losses, temptations = [], []
+    for k in order:
+        P, DP = pay[k].P, pay[k].DP
+        if k in punished:
+            if P is None or DP is None:
+                return Aggregate(temptation, stake)
+            losses.append(pay[k].C - P)
+            temptations.append(positive_part(DP - P))
+    return Aggregate(temptation, stake, sympy.Add(*losses), sympy.Add(*temptations))
 
 
 def deviation_sets(game: Game, player: str) -> list[tuple[frozenset[str], frozenset[str]]]:

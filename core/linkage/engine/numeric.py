@@ -33,7 +33,8 @@ BISECTION_STEPS = 60
 
 def compile_expression(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> NumericFunction:
     """Compile ``expr`` into a numpy function of ``symbols`` (positional, broadcasting)."""
-    return sympy.lambdify(list(symbols), expr, modules="numpy", cse=True)
+    f: NumericFunction = sympy.lambdify(list(symbols), expr, modules="numpy", cse=True)
+    return f
 
 
 def _threshold_array(form: str, a: np.ndarray, b: np.ndarray, periods: int | None) -> np.ndarray:

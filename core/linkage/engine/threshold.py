@@ -270,7 +270,7 @@ def combine(thresholds: Iterable[Threshold]) -> Threshold:
     if any(t.exact is None for t in live):
         polys = [t for t in live if t.exact is None]
         return Threshold("threshold", None, assumptions, polynomial=polys[0].polynomial)
-    values = [t.exact for t in live]
+    values = [t.exact for t in live if t.exact is not None]
     if all(v.is_number for v in values):
         best = values[0]
         for v in values[1:]:
