@@ -31,7 +31,9 @@ def test_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> No
     assert {"status": "threshold", "exact": "6/11", "value": pytest.approx(6 / 11)} == T
     assert data["separate"]["sustainable"] == {"d1": True, "d2": False}
     linked = data["linked"]
-    assert linked["critical_delta"]["A"]["exact"] == "8/17"
+    # subgame perfect: once d1 is punished, A's d2 stands alone (the on-path value is 8/17)
+    assert linked["critical_delta"]["A"]["exact"] == "6/11"
+    assert linked["on_path_delta"]["A"]["exact"] == "8/17"
     assert linked["critical_delta"]["B"]["exact"] == "3/5"
     assert linked["sustainable"] is False and linked["helps"] is False
     assert set(linked["critical_delta"]["A"]) == {"status", "exact", "value"}
@@ -41,7 +43,8 @@ def test_text_output_reads_at_a_glance(capsys: pytest.CaptureFixture[str]) -> No
     code, out, _ = run(capsys, "analyze", str(EXAMPLE))
     assert code == 0
     assert "1 - delta <= 2*delta" in out
-    assert "critical delta 8/17" in out
+    assert "critical delta 6/11" in out and "once {d1} is punished" in out
+    assert "on the path only (deviations from full cooperation): 8/17" in out
     assert "sustainable alone: d1 yes, d2 no" in out
 
 

@@ -50,11 +50,15 @@ def test_japan_has_no_economic_temptation_in_lng(case) -> None:
     assert a.separate_thresholds["Japan"]["lng"].status == "always"
 
 
-def test_aid_is_a_concession_sustained_only_by_the_stated_linkage(case) -> None:
+def test_aid_is_a_concession_the_one_way_rule_cannot_sustain_off_the_path(case) -> None:
     stated = case.analysis("russia_stated")
     assert stated.separate_thresholds["Japan"]["aid"].status == "never"
-    assert stated.linked_sustainable is True
-    assert case.analysis("japan_position").linked_sustainable is False
+    assert stated.on_path_thresholds["Japan"].status == "threshold"  # on the path: sustained
+    # once f98 is suspended (a state the rule allows), the aid stands alone: never
+    assert stated.linked_thresholds["Japan"].status == "never"
+    assert stated.linked_binding["Japan"].state == {"f98"}
+    assert stated.linked_sustainable is False
+    assert case.analysis("full_pooling").linked_sustainable is True
 
 
 def test_territory_is_ordinal_and_enforced_alone(case) -> None:

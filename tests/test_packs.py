@@ -13,7 +13,7 @@ import linkage_sakhalin2
 from linkage import hookimpl
 from linkage.cases.loader import load_case_text
 from linkage.engine.analysis import analyze
-from linkage.engine.threshold import critical_delta
+from linkage.engine.condition import critical_delta
 from linkage.model.payoffs import exact
 from linkage.models import DomainModel, Parameter
 from linkage.plugins.manager import DEFAULT_PLUGINS, PluginHost

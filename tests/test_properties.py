@@ -113,7 +113,7 @@ def test_t_period_thresholds_fall_towards_grim(issue, T) -> None:
         assert sympy.N(shorter.exact - longer.exact, 40) >= 0
         assert sympy.N(longer.exact - grim.exact, 40) >= 0
     # far out the threshold is within reach of grim (numeric T-period root by bisection)
-    cond = Condition("T", "t_period", a, b, 400)
+    cond = Condition.t_period(a, b, 400)
     far = compile_conditions([cond], [])()
     if grim.exact is not None and float(grim.exact) < 0.95:
         assert abs(float(far) - float(grim.exact)) < 1e-6
@@ -127,7 +127,7 @@ def test_at_the_threshold_gain_equals_loss(issue, form) -> None:
     assume(d > c)
     a, b = Rational(d - c), Rational(c - n)
     cond = (
-        Condition("x", "grim", a, b) if form == "grim" else Condition("x", "t_period", a, b, form)
+        Condition.grim(a, b) if form == "grim" else Condition.t_period(a, b, form)
     )
     t = cond.threshold
     assume(t.status == "threshold")

@@ -104,21 +104,39 @@ def test_linear_stick_constraint_never_at_one() -> None:
     assert critical_delta("linear", Rational(1), Rational(2)).exact == Rational(1, 2)
 
 
-def test_negative_gain_is_a_programming_error() -> None:
-    with pytest.raises(ValueError):
-        critical_delta("grim", Rational(-1), Rational(1))
+def test_a_loss_with_a_stake_is_always_and_with_a_reward_an_upper_bound() -> None:
+    assert critical_delta("grim", Rational(-1), Rational(1)).status == "always"
+    t = critical_delta("grim", Rational(-1), Rational(-1))  # loses 1 now, punishment pays 1
+    assert t.status == "bounded" and (t.exact, t.upper) == (0, Rational(1, 2))
+    t = critical_delta("t_period", Rational(-3), Rational(-1), 2)  # the reward never reaches 3
+    assert t.status == "always"
 
 
-def test_symbolic_threshold_states_its_assumptions_and_reclassifies() -> None:
+def test_symbolic_threshold_is_a_case_split_and_reclassifies() -> None:
     a, b = sympy.symbols("a b", real=True)
-    c = Condition("grim", "grim", a, b)
+    c = Condition.grim(a, b)
     t = c.threshold
-    assert t.status == "threshold"
-    assert sympy.simplify(t.exact - a / (a + b)) == 0
-    assert set(t.assumptions) == {sympy.StrictGreaterThan(a, 0), sympy.StrictGreaterThan(b, 0)}
+    assert t.status == "piecewise"
+    assert {piece.status for _, piece in t.pieces} == {"threshold", "always", "never", "bounded"}
+    threshold = next(piece for _, piece in t.pieces if piece.status == "threshold")
+    assert sympy.simplify(threshold.exact - a / (a + b)) == 0
     assert c.subs({a: 1, b: 2}).threshold.exact == Rational(1, 3)
     assert c.subs({a: 1, b: 0}).threshold.status == "never"
     assert c.subs({a: 0, b: 1}).threshold.status == "always"
+    for values in ({a: 1, b: 2}, {a: 1, b: 0}, {a: 0, b: 1}, {a: -1, b: -3}):
+        assert t.subs(values) == c.subs(values).threshold
+        assert t.piece_at(values).status == c.subs(values).threshold.status
+
+
+def test_a_sign_that_is_only_nonnegative_is_split_not_guessed() -> None:
+    """C = N and D = C + g with g >= 0: "always" at g = 0, "never" for g > 0 (issue 8)."""
+    g = sympy.Symbol("g", nonnegative=True)
+    t = Condition.grim(g, 0).threshold
+    assert t.status == "piecewise"
+    assert t.subs({g: 0}).status == "always" and t.subs({g: 1}).status == "never"
+    x = sympy.Symbol("x", real=True)
+    t = Condition.grim(x, 0).threshold  # D = x with C = N = 0: always for x <= 0
+    assert t.subs({x: -1}).status == "always" and t.subs({x: 2}).status == "never"
 
 
 def test_combine_takes_the_max_and_never_dominates() -> None:
@@ -129,7 +147,7 @@ def test_combine_takes_the_max_and_never_dominates() -> None:
 
 
 def test_cleared_form_has_no_pole_at_one() -> None:
-    c = Condition("grim", "grim", Rational(1), Rational(0))
+    c = Condition.grim(Rational(1), Rational(0))
     # At delta = 1 the cleared form reduces to C >= N, here 0 >= 0: no division by zero.
     assert c.slack(1) == 0
     assert c.slack(0) == -1

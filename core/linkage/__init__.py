@@ -17,7 +17,8 @@ from linkage._version import __version__
 
 if TYPE_CHECKING:
     from linkage.engine.analysis import Analysis, analyze
-    from linkage.engine.threshold import Threshold, critical_delta
+    from linkage.engine.condition import critical_delta
+    from linkage.engine.threshold import Threshold
     from linkage.model import (
         FULL,
         SEPARATE,
@@ -38,7 +39,7 @@ _EXPORTS: dict[str, str] = {
     "Analysis": "linkage.engine.analysis",
     "analyze": "linkage.engine.analysis",
     "Threshold": "linkage.engine.threshold",
-    "critical_delta": "linkage.engine.threshold",
+    "critical_delta": "linkage.engine.condition",
     "FULL": "linkage.model",
     "SEPARATE": "linkage.model",
     "Discount": "linkage.model",

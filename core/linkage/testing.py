@@ -39,7 +39,8 @@ from typing import Any
 
 import sympy
 
-from linkage.engine.threshold import critical_delta, is_ge
+from linkage.engine.condition import critical_delta
+from linkage.engine.threshold import is_ge
 from linkage.model.payoffs import PAYOFF_NAMES, StagePayoffs
 from linkage.models import DomainModel
 from linkage.plugins.manager import PluginHost, PluginRecord

@@ -9,6 +9,7 @@ every layer can use it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -50,3 +51,20 @@ def positive_part(x: sympy.Expr) -> sympy.Expr:
     if x.is_Rational:
         return x if x > 0 else sympy.Integer(0)
     return sympy.Max(x, 0)
+
+
+class _FrozenDict(dict):  # type: ignore[type-arg]
+    """A read-only, hashable dict for frozen attrs fields."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items(), key=lambda kv: str(kv[0]))))
+
+    def _readonly(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("this mapping is read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly  # type: ignore[assignment]
+
+
+def frozen_dict(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """A read-only copy of ``value`` that can live in a frozen attrs class."""
+    return _FrozenDict(value)

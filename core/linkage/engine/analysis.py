@@ -3,41 +3,49 @@ r"""The analysis of a game: enforcement conditions with and without linkage, and
 :func:`analyze` returns an :class:`Analysis` holding, for each player,
 
 * the *separate* constraints, one per domain, with critical values :math:`\delta_{ik}`;
-* the *linked* constraints under the game's linkage structure, their binding (worst) deviation
-  and the player's critical value;
+* the *linked* constraints under the game's linkage structure at every state the strategy can
+  reach (:mod:`linkage.engine.constraints`), their binding (worst) deviation and the player's
+  **subgame-perfect** critical value — and, beside it, the *on-path* value, which checks
+  deviations from full cooperation only. They differ when a one-way rule or a protected domain
+  leaves cooperation standing after a punishment: a lever can be pulled once;
 * the verdicts at the game's discount factors (each player against their own :math:`\delta_i`);
 * the interval of a common :math:`\delta` on which linkage strictly helps,
-  :math:`[\max_i \delta_i^{L}, \max_{i,k}\delta_{ik})`, and the best package of linked domains.
+  :math:`[\max_i \delta_i^{L}, \max_{i,k}\delta_{ik})`, and the value-maximal self-enforcing
+  package (:mod:`linkage.engine.packages`).
 
-Payoffs may be symbols: thresholds are then closed forms in them (with the sign assumptions that
-make them valid), verdicts are ``None``, and :meth:`Analysis.at` evaluates at a calibration.
+Payoffs may be symbols: thresholds are then closed forms in them, split into cases where their
+status depends on a sign (:mod:`linkage.engine.threshold`), verdicts are ``None``, and
+:meth:`Analysis.at` evaluates at a calibration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from itertools import combinations
 from typing import Any
 
 import attrs
 import sympy
 
-from linkage.engine.constraints import DeviationConstraint, binding, player_constraints
+from linkage.engine.constraints import (
+    DeviationConstraint,
+    PlayerConstraints,
+    binding,
+    player_constraints,
+)
+from linkage.engine.packages import Package, best_package
 from linkage.engine.slack import slack
+from linkage.engine.states import Masks
 from linkage.engine.threshold import Threshold, combine, is_ge
-from linkage.errors import TooLargeError
 from linkage.model.game import Game
+from linkage.model.strategies import GrimTrigger, StickAndCarrot, TPeriodReversion
 from linkage.model.structure import SEPARATE
 
-MAX_PACKAGE_DOMAINS = 10
-"""Largest number of domains for the exact best-package search (2^K packages, each enumerated)."""
+__all__ = ["Analysis", "Interval", "Package", "analyze"]
 
 
 def _decided(threshold: Threshold, d: sympy.Expr) -> bool | None:
-    if threshold.status != "threshold":
-        return threshold.status == "always" if not threshold.assumptions else None
-    if threshold.is_symbolic or not d.is_number:
+    if not threshold.is_numeric or not d.is_number:
         return None
     return threshold.holds_at(d)
 
@@ -69,29 +77,32 @@ class Interval:
         return f"[{sympy.sstr(self.low)}, {sympy.sstr(self.high)})"
 
 
-@attrs.frozen
-class Package:
-    """A package of domains cooperated on together, and whether it is self-enforcing."""
-
-    domains: tuple[str, ...]
-    sustainable: bool
-
-
 @attrs.frozen(eq=False)
 class Analysis:
     """Enforcement conditions of ``game`` (see the module docstring)."""
 
     game: Game
 
+    @cached_property
+    def masks(self) -> Masks:
+        return Masks(self.game)
+
     # -- separate ---------------------------------------------------------------------------
     @cached_property
     def separate_constraints(self) -> dict[str, dict[str, DeviationConstraint]]:
-        """Per player and domain, the constraint when each domain is punished only in itself."""
+        """Per player and domain, the constraints when each domain is punished only in itself."""
         g = self.game.with_linkage(SEPARATE)
+        masks = Masks(g)
         out: dict[str, dict[str, DeviationConstraint]] = {}
         for p in g.players:
-            cons = {next(iter(c.deviation)): c for c in player_constraints(g, p)}
-            out[p] = {k: cons[k] for k in g.domain_ids}
+            builder = PlayerConstraints(g, p, masks)
+            per = {}
+            for i, k in enumerate(g.domain_ids):
+                S = 1 << i
+                found = [builder.constraint(S, st) for st in builder.states(S, False, worst_only=False)]
+                conditions = tuple(c for dc in found for c in dc.conditions)
+                per[k] = attrs.evolve(found[0], conditions=conditions, state=frozenset())
+            out[p] = per
         return out
 
     @cached_property
@@ -114,18 +125,36 @@ class Analysis:
     # -- linked -----------------------------------------------------------------------------
     @cached_property
     def linked_constraints(self) -> dict[str, list[DeviationConstraint]]:
-        """Per player, the irreducible constraints under the game's linkage structure."""
-        return {p: player_constraints(self.game, p) for p in self.game.players}
+        """Per player, the constraints at every reachable state under the linkage structure."""
+        return {p: player_constraints(self.game, p, masks=self.masks) for p in self.game.players}
+
+    @cached_property
+    def on_path_constraints(self) -> dict[str, list[DeviationConstraint]]:
+        """Per player, the constraints of deviations from full cooperation only."""
+        return {
+            p: player_constraints(self.game, p, on_path=True, masks=self.masks)
+            for p in self.game.players
+        }
 
     @cached_property
     def linked_binding(self) -> dict[str, DeviationConstraint]:
-        """Per player, the worst deviation set and the punishment it triggers."""
+        """Per player, the worst deviation, the state where it is worst, and its punishment."""
         return {p: binding(cs) for p, cs in self.linked_constraints.items()}
 
     @cached_property
     def linked_thresholds(self) -> dict[str, Threshold]:
-        r"""Per player, the critical value of the whole package under the linkage structure."""
+        r"""Per player, the subgame-perfect critical value of the whole package."""
         return {p: combine(c.threshold for c in cs) for p, cs in self.linked_constraints.items()}
+
+    @cached_property
+    def on_path_thresholds(self) -> dict[str, Threshold]:
+        r"""Per player, the critical value checking deviations from full cooperation only."""
+        return {p: combine(c.threshold for c in cs) for p, cs in self.on_path_constraints.items()}
+
+    @property
+    def subgame_perfect_checked(self) -> bool:
+        """False for a plugin's strategy, whose punishment states the engine does not know."""
+        return isinstance(self.game.strategy, GrimTrigger | TPeriodReversion | StickAndCarrot)
 
     @cached_property
     def linked_sustainable(self) -> bool | None:
@@ -144,10 +173,13 @@ class Analysis:
     @cached_property
     def helps_interval(self) -> Interval | None:
         r"""The common :math:`\delta` on which linkage strictly helps:
-        :math:`[\max_i \delta_i^L, \max_{i,k} \delta_{ik})`, or ``None`` when empty."""
+        :math:`[\max_i \delta_i^L, \max_{i,k} \delta_{ik})`, or ``None`` when empty (or when a
+        constraint holds only below some :math:`\delta`, where no single interval says it)."""
         linked = combine(self.linked_thresholds.values())
         separate = combine(t for per in self.separate_thresholds.values() for t in per.values())
-        if linked.status == "never":
+        if linked.status not in ("always", "threshold") or separate.status == "bounded":
+            return None
+        if separate.status not in ("always", "threshold", "never"):
             return None
         low = linked.exact
         high = sympy.Integer(1) if separate.status == "never" else separate.exact
@@ -171,7 +203,6 @@ class Analysis:
         """Per player, the domain that donates most slack: the best lever (``None`` if no domain
         has positive slack). Protected and ordinal-isolated domains are never levers."""
         out: dict[str, str | None] = {}
-        # protected domains are never levers, and ordinal ranks are not comparable slack
         excluded = self.game.linkage.isolated | self.game.linkage.protected
         for p, per in self.slack.items():
             numeric = {k: v for k, v in per.items() if k not in excluded and v.is_number and v > 0}
@@ -179,52 +210,41 @@ class Analysis:
         return out
 
     @cached_property
-    def vulnerable(self) -> str | None:
-        """The player whose linked constraint binds: the one with the highest linked threshold."""
-        ranked = []
+    def vulnerable_players(self) -> tuple[str, ...]:
+        """The players whose linked constraint binds: those with the highest linked threshold
+        (``never`` highest of all), every one of them on an exact tie; empty when undecided."""
+        ranked: list[tuple[int, sympy.Expr, str]] = []
         for p, t in self.linked_thresholds.items():
-            if t.status == "never":
-                return p
-            if t.exact is None or not t.exact.is_number:
-                return None
-            ranked.append((t.exact, p))
-        best = ranked[0]
-        for item in ranked[1:]:
-            if not is_ge(best[0], item[0]):
-                best = item
-        return best[1]
+            if not t.is_numeric:
+                return ()
+            level = {"never": 2, "bounded": 1}.get(t.status, 0)
+            ranked.append((level, t.exact if t.exact is not None else sympy.Integer(0), p))
+        top = max(r[0] for r in ranked)
+        candidates = [r for r in ranked if r[0] == top]
+        if top == 2:
+            return tuple(r[2] for r in candidates)
+        best = candidates[0][1]
+        for _, value, _ in candidates[1:]:
+            if not is_ge(best, value):
+                best = value
+        return tuple(p for _, value, p in candidates if is_ge(value, best))
+
+    @cached_property
+    def vulnerable(self) -> str | None:
+        """The one player whose linked constraint binds, or ``None`` on an exact tie (see
+        :attr:`vulnerable_players`) or when undecided."""
+        players = self.vulnerable_players
+        return players[0] if len(players) == 1 else None
 
     # -- packages ---------------------------------------------------------------------------
     @cached_property
     def best_package(self) -> Package | None:
-        """The largest package self-enforcing under the linkage structure at the game's discount
-        factors (ties broken by joint surplus over Nash, then by domain order); ``None`` when the
-        payoffs are symbolic. Exact enumeration, refused beyond :data:`MAX_PACKAGE_DOMAINS`."""
+        """The value-maximal self-enforcing package at the game's discount factors (see
+        :mod:`linkage.engine.packages`); ``None`` when payoffs or discount factors are symbols."""
         g = self.game
-        ids = g.domain_ids
-        if len(ids) > MAX_PACKAGE_DOMAINS:
-            raise TooLargeError(
-                f"{len(ids)} domains: the exact best-package search is limited to "
-                f"{MAX_PACKAGE_DOMAINS} domains (it enumerates 2^K packages)"
-            )
         if g.free_symbols or not all(g.discount.of(p).is_number for p in g.players):
             return None
-        for size in range(len(ids), 0, -1):
-            found = []
-            for subset in combinations(ids, size):
-                sub = Analysis(g.restricted(subset))
-                if sub.linked_sustainable:
-                    surplus = sympy.Add(
-                        *(g.domain(k).payoffs[p].stake for k in subset for p in g.players)
-                    )
-                    found.append((surplus, subset))
-            if found:
-                best = found[0]
-                for item in found[1:]:
-                    if not is_ge(best[0], item[0]):
-                        best = item
-                return Package(best[1], True)
-        return Package((), True)
+        return best_package(g, lambda sub: Analysis(sub).linked_sustainable)
 
     # -- evaluation -------------------------------------------------------------------------
     def at(self, values: Mapping[Any, Any]) -> Analysis:

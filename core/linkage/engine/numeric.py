@@ -9,10 +9,14 @@ over arrays of parameter values, e.g. a grid over a parameter's range or Monte-C
 >>> f(np.array([1.0, 2.0]), np.array([1.0, 2.0])).tolist()
 [0.5, 0.5]
 
-:func:`compile_conditions` compiles the constraints of a player (their gains and stakes) and
-evaluates the critical :math:`\delta` with the same case analysis as the exact engine, in numpy:
-``always`` is 0, ``never`` is ``nan`` (no :math:`\delta < 1` works), so a plot or table never shows
-a spurious value such as 1 or a number above 1.
+:func:`compile_region` compiles constraints (their gains, stakes and discount factors) and returns,
+elementwise, the interval ``[low, high]`` of :math:`\delta` at which all of them hold, with the same
+case analysis as the exact engine (:mod:`linkage.engine.threshold`): ``low`` is ``nan`` where they
+never hold, ``high`` is 1 where the interval reaches 1. :func:`compile_conditions` returns the lower
+end, the critical :math:`\delta` (``always`` is 0, ``never`` is ``nan``), so that a plot or table
+never shows a spurious value such as 1 or a number above 1. Constraints with several discounted
+terms are solved by a vectorised bisection (when their stakes are non-negative, the margin rises
+with :math:`\delta`) or by a scan of :data:`SCAN_POINTS` discount factors refined by bisection.
 """
 
 from __future__ import annotations
@@ -23,12 +27,16 @@ from typing import Any
 import numpy as np
 import sympy
 
-from linkage.engine.condition import Condition
+from linkage.engine.condition import Condition, Term
+from linkage.symbols import delta
 
 NumericFunction = Callable[..., np.ndarray]
 
 BISECTION_STEPS = 60
-"""Iterations of the vectorised bisection for T-period roots (T >= 3): error below 2**-60."""
+"""Iterations of the vectorised bisections: error below 2**-60."""
+
+SCAN_POINTS = 256
+"""Discount factors scanned for a constraint whose margin may fall and rise again."""
 
 
 def compile_expression(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> NumericFunction:
@@ -37,69 +45,149 @@ def compile_expression(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Num
     return f
 
 
-def _threshold_array(form: str, a: np.ndarray, b: np.ndarray, periods: int | None) -> np.ndarray:
-    """Vectorised :func:`linkage.engine.threshold.critical_delta`: 0, a value in (0,1), or nan."""
-    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
-    out = np.full(a.shape, np.nan)
+def _weight(term: Term, d: np.ndarray, discount: np.ndarray) -> np.ndarray:
+    if term.last is None:
+        return discount**term.first / (1 - discount)
+    return sum((discount**t for t in range(term.first, term.last + 1)), np.zeros_like(d))
+
+
+class _Compiled:
+    """One condition: its gain, stakes and discount factors as numpy functions."""
+
+    def __init__(self, c: Condition, symbols: Sequence[sympy.Symbol]) -> None:
+        self.condition = c
+        self.gain = compile_expression(c.gain, symbols)
+        self.stakes = [compile_expression(t.stake, symbols) for t in c.terms]
+        self.discounts = [compile_expression(t.discount, [delta, *symbols]) for t in c.terms]
+        self.single = len(c.terms) == 1 and c.terms[0].discount == delta
+
+    def margin(self, d: np.ndarray, args: Sequence[Any], shape: tuple[int, ...]) -> np.ndarray:
+        """:math:`\\sum_j b_j W_j(\\delta) - a` at discount factors ``d``."""
+        out = -np.broadcast_to(np.asarray(self.gain(*args), dtype=float), shape)
+        for term, stake, discount in zip(
+            self.condition.terms, self.stakes, self.discounts, strict=True
+        ):
+            b = np.broadcast_to(np.asarray(stake(*args), dtype=float), shape)
+            dj = np.broadcast_to(np.asarray(discount(d, *args), dtype=float), shape)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out = out + b * _weight(term, d, dj)
+        return out
+
+    def region(self, args: Sequence[Any], shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        if self.single:
+            t = self.condition.terms[0]
+            a = np.broadcast_to(np.asarray(self.gain(*args), dtype=float), shape)
+            b = np.broadcast_to(np.asarray(self.stakes[0](*args), dtype=float), shape)
+            return _single_region(a, b, t.first, t.last)
+        return _general_region(lambda d: self.margin(d, args, shape), shape, self._rising(args, shape))
+
+    def _rising(self, args: Sequence[Any], shape: tuple[int, ...]) -> np.ndarray:
+        rising = np.ones(shape, dtype=bool)
+        for stake in self.stakes:
+            rising &= np.broadcast_to(np.asarray(stake(*args), dtype=float), shape) >= 0
+        return rising
+
+
+def _single_region(
+    a: np.ndarray, b: np.ndarray, first: int, last: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised :func:`linkage.engine.threshold.single_term`: ``[low, high]`` or ``low = nan``."""
+    low = np.full(a.shape, np.nan)
+    high = np.ones(a.shape)
     always = (a <= 0) & (b >= 0)
-    live = (a > 0) & (b > 0)
+    low[always] = 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        if form == "grim":
-            value = a / (a + b)
-        elif form == "linear":
-            value = a / b
-        else:
-            r = a / b
-            assert periods is not None
-            if periods == 1:
-                value = r
-            elif periods == 2:
-                value = (np.sqrt(1 + 4 * r) - 1) / 2
-            else:
-                value = _bisect(r, periods)
-    ok = live & (value < 1)
-    out[ok] = value[ok]
-    out[always] = 0.0
-    return out
+        r = np.where((a != 0) & (b != 0), a / b, np.nan)
+        root = _root(r, first, last)
+    lower = (a > 0) & (b > 0) & ~np.isnan(root)
+    low[lower] = root[lower]
+    upper = (a < 0) & (b < 0)
+    low[upper] = 0.0
+    high[upper] = np.where(np.isnan(root[upper]), 1.0, root[upper])
+    return low, high
 
 
-def _bisect(r: np.ndarray, periods: int) -> np.ndarray:
-    """The root in (0,1) of sum_{t=1}^T d^t = r, elementwise (nan where r >= T)."""
+def _root(r: np.ndarray, first: int, last: int | None) -> np.ndarray:
+    r"""The :math:`\delta \in (0,1)` with :math:`\sum_{t=first}^{last}\delta^t = r`, nan if none."""
+    if last is None and first == 1:
+        return r / (1 + r)
+    if last is not None:
+        if first == 1 and last == 1:
+            return np.where(r < 1, r, np.nan)
+        if first == 1 and last == 2:
+            return np.where(r < 2, (np.sqrt(1 + 4 * r) - 1) / 2, np.nan)
     lo, hi = np.zeros_like(r), np.ones_like(r)
-    powers = np.arange(1, periods + 1)
+    powers = np.arange(first, (last if last is not None else first) + 1)
     for _ in range(BISECTION_STEPS):
         mid = (lo + hi) / 2
-        f = (mid[..., None] ** powers).sum(axis=-1) - r
+        if last is None:
+            f = mid**first / (1 - mid) - r
+        else:
+            f = (mid[..., None] ** powers).sum(axis=-1) - r
         lo = np.where(f < 0, mid, lo)
         hi = np.where(f < 0, hi, mid)
-    return np.where(r < periods, (lo + hi) / 2, np.nan)
+    reach = np.inf if last is None else last - first + 1
+    return np.where(r < reach, (lo + hi) / 2, np.nan)
+
+
+def _general_region(
+    margin: Callable[[np.ndarray], np.ndarray], shape: tuple[int, ...], rising: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where ``margin(d) >= 0`` on [0, 1): bisection where it rises with d, else a scan."""
+    low = np.full(shape, np.nan)
+    high = np.ones(shape)
+    # rising margins: the set is [root, 1)
+    near_one = margin(np.full(shape, 1 - 1e-12))
+    at_zero = margin(np.zeros(shape))
+    lo, hi = np.zeros(shape), np.full(shape, 1 - 1e-12)
+    for _ in range(BISECTION_STEPS):
+        mid = (lo + hi) / 2
+        below = margin(mid) < 0
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    low = np.where(rising & (at_zero >= 0), 0.0, low)
+    low = np.where(rising & (at_zero < 0) & (near_one >= 0), hi, low)
+    if (~rising).any():
+        grid = np.linspace(0, 1 - 1e-9, SCAN_POINTS)
+        ok = np.stack([margin(np.full(shape, g)) >= 0 for g in grid])
+        anyok = ok.any(axis=0)
+        first = np.argmax(ok, axis=0)
+        last = len(grid) - 1 - np.argmax(ok[::-1], axis=0)
+        scan_low = np.where(anyok, grid[first], np.nan)
+        scan_high = np.where(anyok & (last < len(grid) - 1), grid[last], 1.0)
+        low = np.where(rising, low, scan_low)
+        high = np.where(rising, high, scan_high)
+    return low, high
+
+
+def compile_region(
+    conditions: Sequence[Condition], symbols: Sequence[sympy.Symbol]
+) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
+    """Compile constraints that must all hold into ``f(*args) -> (low, high)``: the interval of
+    :math:`\\delta` at which they hold, elementwise (``low`` nan: never; ``high`` 1: up to 1)."""
+    compiled = [_Compiled(c, symbols) for c in conditions]
+
+    def evaluate(*args: Any) -> tuple[np.ndarray, np.ndarray]:
+        shape = np.broadcast(*args).shape if args else ()
+        low, high = np.zeros(shape), np.ones(shape)
+        for c in compiled:
+            lo, hi = c.region(args, shape)
+            low = np.maximum(low, lo)  # nan propagates: never
+            high = np.minimum(high, hi)
+        empty = high < low
+        return np.where(empty, np.nan, low), high
+
+    return evaluate
 
 
 def compile_conditions(
     conditions: Sequence[Condition], symbols: Sequence[sympy.Symbol]
 ) -> NumericFunction:
-    """Compile the critical :math:`\\delta` of constraints that must all hold (their maximum).
-
-    Gains and stakes are compiled once; each call evaluates them and applies the exact engine's
-    case analysis elementwise. ``nan`` marks ``never``.
-    """
-    compiled = [
-        (
-            c.form,
-            compile_expression(c.gain, symbols),
-            compile_expression(c.stake, symbols),
-            c.periods,
-        )
-        for c in conditions
-    ]
+    """Compile the critical :math:`\\delta` of constraints that must all hold: the lower end of
+    :func:`compile_region` (``nan`` marks ``never``)."""
+    region = compile_region(conditions, symbols)
 
     def evaluate(*args: Any) -> np.ndarray:
-        shape = np.broadcast(*args).shape if args else ()
-        result = np.zeros(shape)
-        for form, gain, stake, periods in compiled:
-            a = np.broadcast_to(np.asarray(gain(*args), dtype=float), shape)
-            b = np.broadcast_to(np.asarray(stake(*args), dtype=float), shape)
-            result = np.maximum(result, _threshold_array(form, a, b, periods))  # nan propagates
-        return result
+        return region(*args)[0]
 
     return evaluate

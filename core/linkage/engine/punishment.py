@@ -1,15 +1,11 @@
-r"""The cleared incentive constraints a punishment strategy imposes on one deviation.
+r"""Strategies from plugins: the constraints they impose, from sums over a deviation.
 
 A deviation by player :math:`i` in the set of domains :math:`S` that triggers punishment in the set
-:math:`M` is summarised by an :class:`Aggregate` (sums over :math:`S` for gains, over :math:`M` for
-losses). It is deterred when (cleared forms):
-
-* **grim trigger**: :math:`(1-\delta)\sum_S (D-C) \le \delta \sum_M (C-N)`;
-* **T-period Nash reversion**: :math:`\sum_S (D-C) \le (\delta + \dots + \delta^T) \sum_M (C-N)`;
-* **stick-and-carrot**: carrot :math:`\sum_S (D-C) \le \delta \sum_M (C-P)` and stick
-  :math:`\sum_M (D_P-P)^+ \le \delta \sum_M (C-P)`.
-
-A plugin's own strategy defines ``conditions(agg)`` and gets the same treatment.
+:math:`M` is summarised by an :class:`Aggregate`: :math:`\sum_S (D-C)^+` and :math:`\sum_M (C-N)`.
+A plugin's strategy (a :class:`~linkage.model.strategies.Strategy` subclass) defines
+``conditions(agg)`` returning :class:`~linkage.engine.condition.Condition` objects, e.g.
+``[Condition.grim(agg.temptation, agg.stake)]``. Its constraints are checked on the cooperative path;
+the engine cannot know its punishment states, so subgame perfection is not checked for it.
 """
 
 from __future__ import annotations
@@ -19,7 +15,7 @@ import sympy
 
 from linkage.engine.condition import Condition
 from linkage.errors import ModelError
-from linkage.model.strategies import GrimTrigger, StickAndCarrot, Strategy, TPeriodReversion
+from linkage.model.strategies import Strategy
 
 
 @attrs.frozen
@@ -33,19 +29,9 @@ class Aggregate:
 
 
 def conditions(strategy: Strategy, agg: Aggregate) -> list[Condition]:
-    """The cleared constraints deterring a deviation with the sums ``agg`` under ``strategy``."""
-    if isinstance(strategy, GrimTrigger):
-        return [Condition("grim", "grim", agg.temptation, agg.stake)]
-    if isinstance(strategy, TPeriodReversion):
-        T = strategy.periods
-        return [Condition(f"T={T}", "t_period", agg.temptation, agg.stake, T)]
-    if isinstance(strategy, StickAndCarrot):
-        if agg.stick_loss is None or agg.stick_temptation is None:
-            raise ModelError("stick-and-carrot needs the stick payoffs P and DP in every domain")
-        return [
-            Condition("carrot", "linear", agg.temptation, agg.stick_loss),
-            Condition("stick", "linear", agg.stick_temptation, agg.stick_loss),
-        ]
+    """The cleared constraints of a plugin's strategy for a deviation with the sums ``agg``: its own
+    ``conditions(agg)``. (The built-in strategies' constraints, at every reachable state, are
+    derived in :mod:`linkage.engine.constraints`.)"""
     custom = getattr(strategy, "conditions", None)
     if custom is None:
         raise ModelError(f"strategy {strategy.kind!r} defines no conditions(agg)")

@@ -1,39 +1,46 @@
-r"""Critical discount factors of single incentive constraints, exact and explicit about their cases.
+r"""Critical discount factors: the set of :math:`\delta \in [0, 1)` at which constraints hold.
 
-Every constraint is kept in *cleared* form, never with :math:`\beta = \delta/(1-\delta)`, whose pole
-at :math:`\delta = 1` hides the degenerate cases (primer §7.2). With gain :math:`a \ge 0` (the
-temptation, already clamped at zero) and stake :math:`b` (which may be negative for concessions):
+Every incentive constraint is kept in a form without division (primer §7.2): the deviation gain
+:math:`a` (paid now) against stakes :math:`b_j` weighted by discounted sums of future periods,
 
-``grim``
-    :math:`(1-\delta)\,a \le \delta\, b`; critical value :math:`\delta^* = a/(a+b)`.
-``t_period``
-    :math:`a\,(1-\delta) \le b\,(\delta - \delta^{T+1})`, i.e. :math:`a \le b\sum_{t=1}^T \delta^t`.
-    The cleared polynomial :math:`b\delta^{T+1} - (a+b)\delta + a` always has the spurious root
-    :math:`\delta = 1`; it is divided out and the root of the quotient is isolated in :math:`(0,1)`
-    exactly (radicals for :math:`T \le 2`, ``CRootOf`` beyond). A root exists iff
-    :math:`0 < a/b < T`.
-``linear``
-    :math:`a \le \delta\, b` (the two stick-and-carrot constraints); :math:`\delta^* = a/b`.
+.. math:: a \le \sum_j b_j\, W_j(\delta), \qquad W_j(\delta) = \sum_{t=f_j}^{l_j} \delta_j^t
 
-The result is a :class:`Threshold` with one of three statuses, never a bare ``1``, ``zoo`` or a
-value above one:
+(:class:`~linkage.engine.condition.Condition`). For grim trigger :math:`W = \delta/(1-\delta)` and
+the cleared form is :math:`(1-\delta)\,a \le \delta\, b`; for :math:`T`-period reversion
+:math:`W = \delta + \dots + \delta^T`; for the stick :math:`W = \delta`. The set of discount factors
+at which a constraint holds is exact and always one of
 
-* ``"threshold"``: the constraint holds exactly for :math:`\delta \ge \delta^*` with
-  :math:`0 < \delta^* < 1`;
-* ``"always"``: no temptation, it holds for every :math:`\delta \in [0,1)` (:math:`\delta^* = 0`);
-* ``"never"``: no :math:`\delta < 1` satisfies it.
+* ``"always"``: every :math:`\delta \in [0, 1)` (``exact`` is 0);
+* ``"threshold"``: :math:`\delta \ge \delta^*` with :math:`0 < \delta^* < 1` (``exact``);
+* ``"bounded"``: :math:`\delta` in a closed interval that does not reach 1, from ``exact`` (0 if
+  unbounded below) to ``upper`` — what a pure concession (:math:`C < N`) with :math:`D < C` gives:
+  the deviation loses now and the punishment is a reward, so only impatient players keep it;
+* ``"never"``: no :math:`\delta < 1` (a constraint that holds only at :math:`\delta = 0` is
+  reported as never; ``holds_at(0)`` still answers exactly).
 
-Discount factors live in :math:`[0, 1)` and thresholds are reported with :math:`\ge`.
+never a bare 1, ``zoo`` or a value above one. Thresholds are reported with :math:`\ge`; the
+constraints hold with equality at the boundary.
 
-When the payoffs are symbols whose signs sympy cannot decide, the result is the closed form under
-the stated ``assumptions`` (for instance :math:`a > 0, b > 0`); :meth:`Threshold.subs` at a
-calibration re-classifies exactly.
+Degenerate cases are decided **before** dividing: with :math:`a > 0` a constraint needs some
+positive stake; :math:`b \le 0` with :math:`a > 0` is never; :math:`a \le 0 \le b` is always. The
+:math:`T`-period polynomial :math:`b\delta^{T+1} - (a+b)\delta + a` has the spurious root
+:math:`\delta = 1`, which is divided out; its root in :math:`(0,1)` is isolated exactly (radicals
+for :math:`T \le 2`, ``CRootOf`` beyond, the index looked up, never assumed) and turned into a float
+by bisection on the isolating interval.
+
+**Symbolic payoffs.** When the sign of :math:`a` or :math:`b` is not decided by the symbols'
+assumptions, the result is ``"piecewise"``: one :class:`Threshold` per sign case, each with its
+condition (a case split, never a guess). A constraint with several discounted terms in symbols is
+``"implicit"``: judged exactly once the symbols have values. Thresholds of several constraints that
+must all hold (:func:`combine`) are their intersection; with symbols it is ``"max"``: every part
+must hold. :meth:`Threshold.subs` evaluates any of these at a calibration.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import sympy
@@ -41,8 +48,31 @@ import sympy
 from linkage.symbols import delta
 from linkage.values import exact
 
-Status = Literal["threshold", "always", "never"]
-Form = Literal["grim", "t_period", "linear"]
+if TYPE_CHECKING:
+    from linkage.engine.condition import Condition
+
+Status = Literal["always", "threshold", "bounded", "never", "piecewise", "implicit", "max"]
+NUMERIC_STATUSES = ("always", "threshold", "bounded", "never")
+
+_TINY = sympy.Float("1e-50", 60)
+
+
+def known_sign(expr: sympy.Expr) -> int | None:
+    """+1, 0, -1 if the sign of ``expr`` is decided (by value or by assumptions), else None."""
+    if expr.is_Rational:
+        return 1 if expr.p > 0 else (-1 if expr.p < 0 else 0)
+    if expr.is_zero:
+        return 0
+    if expr.is_positive:
+        return 1
+    if expr.is_negative:
+        return -1
+    if expr.is_number:  # e.g. nested radicals sympy does not simplify by itself
+        value = sympy.N(expr, 60)
+        if abs(value) < _TINY:
+            return 0 if sympy.simplify(expr).is_zero else (1 if value > 0 else -1)
+        return 1 if value > 0 else -1
+    return None
 
 
 def is_ge(x: sympy.Expr, y: sympy.Expr) -> bool:
@@ -66,148 +96,259 @@ def is_ge(x: sympy.Expr, y: sympy.Expr) -> bool:
     if sign is not None:
         return bool(sign)
     value = sympy.N(simplified, 60)
-    if value.is_number and abs(value) > sympy.Float("1e-50", 60):
+    if value.is_number and abs(value) > _TINY:
         return bool(value > 0)
     raise ValueError(f"cannot decide the sign of {diff}")
 
 
-def _assume(expr: sympy.Expr, relation: str) -> sympy.Basic:
-    """The assumption ``expr <relation> 0``, recorded when sympy cannot decide its sign.
+def to_float(x: sympy.Expr) -> float:
+    """A float of an exact real number; roots of polynomials by bisection on their isolating
+    interval with exact rationals (sympy's evalf of a high-degree ``CRootOf`` can take minutes)."""
+    if x.is_Rational:
+        return int(x.p) / int(x.q)
+    if isinstance(x, sympy.CRootOf):
+        return _root_float(x)
+    if x.has(sympy.CRootOf):
+        return float(x.xreplace({r: sympy.Float(_root_float(r), 30) for r in x.atoms(sympy.CRootOf)}))
+    return float(sympy.N(x, 30))
 
-    ``max(x, 0) > 0`` is stated as ``x > 0``.
-    """
-    if relation == ">" and isinstance(expr, sympy.Max) and len(expr.args) == 2 and 0 in expr.args:
-        expr = next(a for a in expr.args if a != 0)
-    return sympy.StrictGreaterThan(expr, 0) if relation == ">" else sympy.GreaterThan(expr, 0)
+
+def _root_float(root: sympy.CRootOf) -> float:
+    interval = root._get_interval()
+    lo, hi = Fraction(str(interval.a)), Fraction(str(interval.b))
+    coefficients = [Fraction(str(c)) for c in root.poly.all_coeffs()]
+
+    def p(x: Fraction) -> Fraction:
+        value = Fraction(0)
+        for c in coefficients:
+            value = value * x + c
+        return value
+
+    sign_lo = p(lo) > 0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        value = p(mid)
+        if value == 0:
+            return float(mid)
+        if (value > 0) == sign_lo:
+            lo = mid
+        else:
+            hi = mid
+    return float((lo + hi) / 2)
 
 
 @attrs.frozen
 class Threshold:
-    """The critical discount factor of one constraint (or the max over several).
+    """The discount factors at which one constraint, or several that must all hold, hold.
 
-    ``exact`` is the closed form (``0`` for ``always``, ``None`` for ``never``; ``None`` also when
-    only an implicit form exists for symbolic T-period payoffs, which is then in ``polynomial``: the
-    threshold is its unique root in ``(0, 1)``).
+    ``status`` is one of the numeric statuses ``always``, ``threshold``, ``bounded``, ``never``
+    (see the module docstring) or, with symbols, ``piecewise`` (``pieces``: condition and
+    threshold per sign case), ``implicit`` (judged after calibration) or ``max`` (``parts`` that
+    must all hold). ``assumptions`` are conditions under which a closed form is valid.
+    ``polynomial`` is set when the threshold is a root of it in (0, 1); ``source`` holds the
+    constraints the threshold was derived from, so :meth:`subs` can re-derive it exactly.
     """
 
     status: Status
     exact: sympy.Expr | None = None
+    upper: sympy.Expr | None = None
     assumptions: tuple[sympy.Basic, ...] = ()
     polynomial: sympy.Expr | None = None
+    pieces: tuple[tuple[sympy.Basic, Threshold], ...] = ()
+    parts: tuple[Threshold, ...] = ()
+    source: tuple[Condition, ...] = attrs.field(default=(), eq=False, repr=False)
 
     @property
-    def value(self) -> float | None:
-        """The threshold as a float, or ``None`` for ``never`` and for unevaluated symbols."""
-        if self.exact is None or not self.exact.is_number:
-            return None
-        return float(sympy.N(self.exact, 30))
+    def is_numeric(self) -> bool:
+        """Decided: a numeric status with a number (or no value) as its ends."""
+        return self.status in NUMERIC_STATUSES and not self.assumptions and all(
+            v is None or v.is_number for v in (self.exact, self.upper)
+        )
 
     @property
     def is_symbolic(self) -> bool:
-        return bool(self.assumptions) or (self.exact is not None and not self.exact.is_number)
+        return not self.is_numeric
+
+    @property
+    def value(self) -> float | None:
+        """The threshold (lower end) as a float; ``None`` for ``never`` and for symbols."""
+        if self.exact is None or not self.exact.is_number or self.status not in NUMERIC_STATUSES:
+            return None
+        return to_float(self.exact)
+
+    @property
+    def upper_value(self) -> float | None:
+        return None if self.upper is None or not self.upper.is_number else to_float(self.upper)
 
     def holds_at(self, d: Any) -> bool:
         """Whether the constraint holds at discount factor ``d`` in ``[0, 1)`` (exact comparison)."""
+        d = exact(d)
         if self.status == "always":
             return True
         if self.status == "never":
-            return False
-        if self.exact is None or not self.exact.is_number:
+            return bool(d == 0 and self.exact == 0 and self.upper == 0)
+        if not self.is_numeric:
             raise ValueError("a symbolic threshold needs a calibration before it can be judged")
-        return is_ge(exact(d), self.exact)
+        assert self.exact is not None
+        if self.status == "threshold":
+            return is_ge(d, self.exact)
+        assert self.upper is not None
+        return is_ge(d, self.exact) and is_ge(self.upper, d)
+
+    def subs(self, values: Mapping[Any, Any]) -> Threshold:
+        """The threshold at a calibration: re-derived exactly from its constraints."""
+        if self.source:
+            return combine(c.subs(values).threshold for c in self.source)
+        if self.status in ("always", "never"):
+            return self
+        raise ValueError("this threshold does not know its constraints; derive it again")
+
+    def piece_at(self, values: Mapping[Any, Any]) -> Threshold:
+        """The closed form that applies at a calibration, with the conditions that make it apply as
+        its ``assumptions`` (for display: the case split's branch in force there)."""
+        if self.status == "piecewise":
+            for condition, piece in self.pieces:
+                if bool(condition.subs(values)):
+                    return attrs.evolve(piece, assumptions=(*piece.assumptions, condition))
+            raise ValueError("no piece applies at this calibration")  # pragma: no cover
+        if self.status == "max":
+            return _max_of([p.piece_at(values) for p in self.parts], values)
+        return self
 
     def as_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "status": self.status,
             "exact": None if self.exact is None else sympy.sstr(self.exact),
             "value": self.value,
         }
+        if self.status == "bounded":
+            out["upper"] = None if self.upper is None else sympy.sstr(self.upper)
+            out["upper_value"] = self.upper_value
+        if self.status == "piecewise":
+            out["pieces"] = [
+                {"if": sympy.sstr(c), "then": t.as_json()} for c, t in self.pieces
+            ]
+        if self.status == "max":
+            out["all_of"] = [p.as_json() for p in self.parts]
+        return out
 
     def __str__(self) -> str:
         if self.status == "never":
             return "never"
         if self.status == "always":
             return "always (0)"
-        return sympy.sstr(self.exact) if self.exact is not None else f"root of {self.polynomial}"
+        if self.status == "bounded":
+            assert self.upper is not None
+            low = "" if self.exact is None or self.exact == 0 else f"{sympy.sstr(self.exact)} <= "
+            return f"{low}delta <= {sympy.sstr(self.upper)}"
+        if self.status == "piecewise":
+            return "; ".join(f"{t} if {sympy.sstr(c)}" for c, t in self.pieces)
+        if self.status == "max":
+            return "max(" + ", ".join(f"[{p}]" for p in self.parts) + ")"
+        if self.status == "implicit":
+            return "smallest delta in [0, 1) with " + "; ".join(
+                sympy.sstr(c.cleared) for c in self.source
+            )
+        if self.exact is None:
+            return f"root in (0, 1) of {self.polynomial}"
+        return str(sympy.sstr(self.exact))
 
 
 ALWAYS = Threshold("always", sympy.Integer(0))
 NEVER = Threshold("never")
+ONLY_AT_ZERO = Threshold("never", sympy.Integer(0), sympy.Integer(0))
+"""Holds at delta = 0 only: reported as never (discount factors of interest are positive)."""
 
 
-def _sign(expr: sympy.Expr) -> int | None:
-    """+1, 0, -1 if sympy can decide the sign of ``expr``, else None."""
-    if expr.is_Rational:
-        return 1 if expr.p > 0 else (-1 if expr.p < 0 else 0)
-    if expr.is_zero:
-        return 0
-    if expr.is_positive:
-        return 1
-    if expr.is_negative:
-        return -1
-    if expr.is_number:  # e.g. nested radicals sympy does not simplify by itself
-        value = sympy.N(expr, 60)
-        if abs(value) < sympy.Float("1e-50", 60):
-            return 0 if sympy.simplify(expr).is_zero else (1 if value > 0 else -1)
-        return 1 if value > 0 else -1
-    return None
+# -- single constraints ---------------------------------------------------------------------------
+def single_term(a: sympy.Expr, b: sympy.Expr, first: int, last: int | None) -> Threshold:
+    r"""The set of :math:`\delta` with :math:`a \le b \sum_{t=first}^{last}\delta^t` (``last`` None:
+    for ever), decided by the signs of ``a`` and ``b``; a case split when they are unknown:
+    :math:`a > 0 < b` a threshold, :math:`a > 0 \ge b` never, :math:`a \le 0 \le b` always,
+    :math:`a < 0 > b` an upper bound, :math:`a = 0 > b` only at :math:`\delta = 0`."""
+    sa, sb = known_sign(a), known_sign(b)
+    if sa is not None and sb is not None:
+        return _decided(a, b, sa, sb, first, last)
+    gt, ge, lt, le = (sympy.StrictGreaterThan, sympy.GreaterThan, sympy.StrictLessThan, sympy.LessThan)
+    cases = (
+        (sympy.And(gt(a, 0), gt(b, 0)), 1, 1),
+        (sympy.And(gt(a, 0), le(b, 0)), 1, -1),
+        (sympy.And(le(a, 0), ge(b, 0)), -1, 1),
+        (sympy.And(lt(a, 0), lt(b, 0)), -1, -1),
+        (sympy.And(sympy.Eq(a, 0), lt(b, 0)), 0, -1),
+    )
+    pieces: list[tuple[sympy.Basic, Threshold]] = []
+    for cond, sa_, sb_ in cases:
+        if cond is sympy.false:
+            continue
+        t = _decided(a, b, sa_, sb_, first, last)
+        pieces += [(sympy.And(cond, c), p) for c, p in t.pieces or ((sympy.true, t),)]
+    if len(pieces) == 1:
+        return pieces[0][1]
+    return Threshold("piecewise", pieces=tuple(pieces))
 
 
-def critical_delta(
-    form: Form, gain: sympy.Expr, stake: sympy.Expr, periods: int | None = None
+def _decided(
+    a: sympy.Expr,
+    b: sympy.Expr,
+    sa: int,
+    sb: int,
+    first: int,
+    last: int | None,
 ) -> Threshold:
-    r"""The critical :math:`\delta` of one cleared constraint (see the module docstring).
-
-    ``gain`` must be non-negative (a clamped temptation) or a symbol assumed so.
-
-    >>> critical_delta("grim", sympy.Integer(1), sympy.Integer(2)).exact
-    1/3
-    >>> critical_delta("grim", sympy.Integer(1), sympy.Integer(0)).status
-    'never'
-    """
-    a, b = exact(gain), exact(stake)
-    sa, sb = _sign(a), _sign(b)
-    if sa is not None and sa < 0:
-        raise ValueError(f"the gain of a constraint must be non-negative, got {a}")
-    if sa == 0:
-        if sb is None:
-            return Threshold("always", sympy.Integer(0), (_assume(b, ">="),))
-        return ALWAYS if sb >= 0 else NEVER
-    if sb is not None and sb <= 0:
-        return NEVER
-    assumptions = tuple(_assume(e, ">") for e, s in ((a, sa), (b, sb)) if s is None)
-    if form == "grim":
-        if _sign(a + b) == 0 or (not (a + b).is_number and sympy.simplify(a + b) == 0):
-            return NEVER  # D = N: b = -a, so (1 - delta) a <= -delta a fails for every a > 0
-        return _finish(_ratio(a, a + b), assumptions)
-    if form == "linear":
-        r = _ratio(a, b)
-        return _finish(r, (*assumptions, *_maybe_below_one(r)), never_if_ge_one=True)
-    if form == "t_period":
-        if periods is None or periods < 1:
-            raise ValueError("t_period needs periods >= 1")
-        return _t_period(a, b, periods, assumptions)
-    raise ValueError(f"unknown constraint form {form!r}")
-
-
-def _ratio(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-    """``a / b`` in lowest terms (no ``cancel`` needed for rational numbers)."""
-    return a / b if a.is_Rational and b.is_Rational else sympy.cancel(a / b)
-
-
-def _maybe_below_one(r: sympy.Expr) -> tuple[sympy.Basic, ...]:
-    return () if _sign(1 - r) is not None else (sympy.StrictLessThan(r, 1),)
-
-
-def _finish(
-    exact: sympy.Expr, assumptions: tuple[sympy.Basic, ...], never_if_ge_one: bool = False
-) -> Threshold:
-    s = _sign(1 - exact)
-    if s is not None and s <= 0:
-        return NEVER
-    if exact.is_number and _sign(exact) == 0:
+    """The threshold once the signs of a and b are known (a piecewise one when, with symbols,
+    whether a/b exceeds the number of punished periods is not decided)."""
+    if sa <= 0 and sb >= 0:
         return ALWAYS
-    return Threshold("threshold", exact, assumptions)
+    if sa > 0 and sb <= 0:
+        return NEVER
+    if sa == 0:  # b < 0: the punishment is a reward; holds only at delta = 0
+        return ONLY_AT_ZERO
+    # a, b > 0: a lower bound; a, b < 0: an upper bound (the weight must stay below a/b)
+    r = a / b if a.is_Rational and b.is_Rational else sympy.cancel(a / b)
+    beyond = NEVER if sa > 0 else ALWAYS  # when the weight cannot reach a/b before delta = 1
+    if last is not None:
+        n = last - first + 1
+        s = known_sign(n - r)
+        if s is not None and s <= 0:
+            return beyond
+        if s is None:
+            inside = _bound(r, first, last, sa)
+            return Threshold(
+                "piecewise",
+                pieces=(
+                    (sympy.StrictLessThan(r, n), inside),
+                    (sympy.GreaterThan(r, n), beyond),
+                ),
+            )
+    return _bound(r, first, last, sa)
+
+
+def _bound(r: sympy.Expr, first: int, last: int | None, sa: int) -> Threshold:
+    r"""The bound :math:`W(\delta) = r` as a threshold (a > 0) or an upper bound (a < 0)."""
+    poly: sympy.Expr | None = None
+    root: sympy.Expr | None = None
+    if last is None and first == 1:
+        root = r / (1 + r) if r.is_Rational else sympy.cancel(r / (1 + r))
+    elif first == 1 and last == 1:
+        root = r
+    elif first == 1 and last == 2:
+        root = sympy.sqrt(1 + 4 * r) / 2 - sympy.Rational(1, 2)
+    elif first == last:
+        root = r ** sympy.Rational(1, first)
+    else:
+        weight = (
+            delta**first + r * delta - r
+            if last is None
+            else sympy.Add(*(delta**t for t in range(first, last + 1))) - r
+        )
+        if r.is_number:
+            root = root_in_unit_interval(weight)
+        else:
+            poly = sympy.expand(weight)
+    if sa > 0:
+        return Threshold("threshold", root, polynomial=poly)
+    return Threshold("bounded", sympy.Integer(0), root, polynomial=poly)
 
 
 def cleared_polynomial(gain: sympy.Expr, stake: sympy.Expr, periods: int) -> sympy.Expr:
@@ -215,66 +356,122 @@ def cleared_polynomial(gain: sympy.Expr, stake: sympy.Expr, periods: int) -> sym
     return stake * delta ** (periods + 1) - (gain + stake) * delta + gain
 
 
-def _t_period(
-    a: sympy.Expr, b: sympy.Expr, T: int, assumptions: tuple[sympy.Basic, ...]
-) -> Threshold:
-    r = _ratio(a, b)
-    s = _sign(T - r)
-    if s is not None and s <= 0:
-        return NEVER  # r >= T: even delta -> 1 gives only sum_{t<=T} delta^t -> T <= r
-    if s is None:
-        assumptions = (*assumptions, sympy.StrictLessThan(r, T))
-    if T == 1:
-        return _finish(r, assumptions)
-    if T == 2:
-        return _finish(sympy.sqrt(1 + 4 * r) / 2 - sympy.Rational(1, 2), assumptions)
-    # Divide out the spurious root delta = 1 of the cleared polynomial.
-    quotient, remainder = sympy.div(cleared_polynomial(a, b, T), delta - 1, delta)
-    assert sympy.expand(remainder) == 0, "the cleared T-period polynomial must vanish at delta = 1"
-    quotient = sympy.expand(-quotient)  # = b * sum_{t=1}^T delta^t - a, increasing on (0, 1)
-    if not (a.is_number and b.is_number):
-        return Threshold("threshold", None, assumptions, polynomial=quotient)
-    return _finish(root_in_unit_interval(quotient), assumptions)
-
-
 def root_in_unit_interval(polynomial: sympy.Expr) -> sympy.Expr:
-    """The unique real root in ``(0, 1)`` of a polynomial in ``delta`` with exact coefficients.
-
-    The root is isolated by exact real-root isolation (Sturm sequences, ``CRootOf`` intervals), never
-    by filtering floats, and the ``CRootOf`` index is looked up, not assumed.
-    """
+    """The unique real root in ``(0, 1)`` of an increasing polynomial in ``delta`` with exact
+    coefficients (root isolation, never float filtering; the ``CRootOf`` index is looked up)."""
     poly = sympy.Poly(polynomial, delta)
-    if poly.count_roots(0, 1) < 1:
-        raise ValueError(f"{polynomial} has no root in [0, 1]")
-    inside = [r for r in poly.real_roots() if _sign(r) == 1 and _sign(1 - r) == 1]
-    if len(set(inside)) != 1:
-        raise ValueError(
-            f"{polynomial} has {len(set(inside))} distinct roots in (0, 1), expected one"
-        )
+    inside = [
+        r for r in dict.fromkeys(poly.real_roots()) if known_sign(r) == 1 and known_sign(1 - r) == 1
+    ]
+    if len(inside) != 1:
+        raise ValueError(f"{polynomial} has {len(inside)} distinct roots in (0, 1), expected one")
     return inside[0]
 
 
-def combine(thresholds: Iterable[Threshold]) -> Threshold:
-    """The threshold of several constraints that must all hold: their maximum.
+# -- the feasible set of a general constraint -----------------------------------------------------
+def region(numerator: sympy.Expr) -> Threshold:
+    r"""The set of :math:`\delta \in [0,1)` where the polynomial ``numerator`` (in ``delta``, with
+    number coefficients) is :math:`\ge 0`, classified into the numeric statuses. Roots are
+    isolated exactly; the sign between them is read at rational points."""
+    poly = sympy.Poly(sympy.expand(numerator), delta)
+    if poly.is_zero:
+        return ALWAYS
+    roots = sorted(
+        {r for r in poly.real_roots() if known_sign(r) == 1 and known_sign(1 - r) == 1},
+        key=to_float,
+    )
+    points = [sympy.Integer(0), *roots]
 
-    Any ``never`` makes the whole ``never``; only ``always`` gives ``always``.
+    def sign_after(i: int) -> bool:  # p >= 0 just right of points[i]
+        lo = to_float(points[i])
+        hi = to_float(roots[i]) if i < len(roots) else 1.0
+        probe = sympy.nsimplify((lo + hi) / 2, rational=True)
+        return bool(poly.eval(probe) >= 0)
+
+    holds = [sign_after(i) for i in range(len(points))]
+    at_zero = bool(poly.eval(0) >= 0)
+    # intervals [start, end] where p >= 0 (roots belong to them: p = 0 there)
+    intervals: list[tuple[sympy.Expr, sympy.Expr | None]] = []
+    for i, ok in enumerate(holds):
+        if not ok:
+            continue
+        start = points[i]
+        end = roots[i] if i < len(roots) else None
+        if intervals and intervals[-1][1] == start:
+            intervals[-1] = (intervals[-1][0], end)
+        else:
+            intervals.append((start, end))
+    if not intervals:
+        return ONLY_AT_ZERO if at_zero else NEVER
+    if len(intervals) > 1:
+        # a polynomial constraint with a gap: keep the part that reaches 1 if any, else the first
+        # (never seen with the built-in strategies; reported honestly as its outermost bounds)
+        raise ValueError(f"the constraint {numerator} >= 0 holds on several separate intervals")
+    start, end = intervals[0]
+    if end is None:
+        return ALWAYS if start == 0 else Threshold("threshold", start)
+    return Threshold("bounded", start, end)
+
+
+# -- several constraints --------------------------------------------------------------------------
+def combine(thresholds: Iterable[Threshold]) -> Threshold:
+    """The discount factors at which several constraints all hold: the intersection.
+
+    Any ``never`` makes the whole ``never``; only ``always`` everywhere gives ``always``. With
+    symbols the result is ``max``: each undecided part must hold.
     """
     items = list(thresholds)
-    if any(t.status == "never" for t in items):
+    source = tuple(c for t in items for c in t.source)
+    undecided = [t for t in items if not t.is_numeric]
+    numeric = _intersect([t for t in items if t.is_numeric])
+    if not undecided or (numeric.status == "never" and numeric != ONLY_AT_ZERO):
+        return attrs.evolve(numeric, source=source)
+    parts = tuple(dict.fromkeys([*undecided, *([numeric] if numeric.status != "always" else [])]))
+    if len(parts) == 1:
+        return attrs.evolve(parts[0], source=source)
+    return Threshold("max", parts=parts, source=source)
+
+
+def _interval(t: Threshold) -> tuple[sympy.Expr, sympy.Expr | None] | None:
+    """A numeric threshold as the closed interval ``[low, high]`` it holds on (``high`` None: up
+    to 1), or None when it never holds."""
+    if t.status == "always":
+        return sympy.Integer(0), None
+    if t.status == "never":
+        return (sympy.Integer(0), sympy.Integer(0)) if t == ONLY_AT_ZERO else None
+    assert t.exact is not None
+    return t.exact, t.upper if t.status == "bounded" else None
+
+
+def _intersect(items: Sequence[Threshold]) -> Threshold:
+    low: sympy.Expr = sympy.Integer(0)
+    high: sympy.Expr | None = None
+    for t in items:
+        interval = _interval(t)
+        if interval is None:
+            return NEVER
+        lo, hi = interval
+        if not is_ge(low, lo):
+            low = lo
+        if hi is not None and (high is None or is_ge(high, hi)):
+            high = hi
+    if high is None:
+        return ALWAYS if low == 0 else Threshold("threshold", low)
+    if not is_ge(high, low):
         return NEVER
-    live = [t for t in items if t.status == "threshold"]
-    if not live:
-        assumptions = tuple(a for t in items for a in t.assumptions)
-        return Threshold("always", sympy.Integer(0), assumptions) if assumptions else ALWAYS
-    assumptions = tuple(dict.fromkeys(a for t in items for a in t.assumptions))
-    if any(t.exact is None for t in live):
-        polys = [t for t in live if t.exact is None]
-        return Threshold("threshold", None, assumptions, polynomial=polys[0].polynomial)
-    values = [t.exact for t in live if t.exact is not None]
-    if all(v.is_number for v in values):
-        best = values[0]
-        for v in values[1:]:
-            if not is_ge(best, v):
-                best = v
-        return Threshold("threshold", best, assumptions)
-    return Threshold("threshold", sympy.Max(*values), assumptions)
+    if high == 0:
+        return ONLY_AT_ZERO
+    return Threshold("bounded", low, high)
+
+
+def _max_of(items: Sequence[Threshold], values: Mapping[Any, Any]) -> Threshold:
+    """The largest of closed forms at a calibration (for display), keeping their conditions."""
+    evaluated = [(t.subs(values) if t.source else t, t) for t in items]
+    best = max(
+        evaluated,
+        key=lambda pair: (
+            {"never": 3, "bounded": 2, "threshold": 1, "always": 0}.get(pair[0].status, 0),
+            pair[0].value or 0.0,
+        ),
+    )
+    return best[1]

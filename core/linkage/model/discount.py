@@ -13,7 +13,7 @@ import attrs
 import sympy
 
 from linkage.errors import ModelError
-from linkage.model.payoffs import exact, frozen_dict
+from linkage.values import exact, frozen_dict
 from linkage.symbols import delta
 
 __all__ = ["Discount", "delta"]

@@ -13,6 +13,7 @@ from linkage.model.discount import Discount
 from linkage.model.payoffs import Domain
 from linkage.model.strategies import GrimTrigger, Strategy
 from linkage.model.structure import FULL, LinkageStructure
+from linkage.symbols import delta
 from linkage.values import exact
 
 
@@ -73,6 +74,10 @@ class Game:
         if not self.discount.is_common:
             for p in self.players:
                 self.discount.of(p)
+        for d in self.domains:
+            if d.discount is not None and not d.discount.is_common:
+                for p in self.players:
+                    d.discount.of(p)
         self.linkage.check_domains(ids, self.players)
 
     @property
@@ -85,12 +90,22 @@ class Game:
                 return d
         raise ModelError(f"no domain {domain_id!r}")
 
+    def domain_discount(self, player: str, domain_id: str) -> sympy.Expr:
+        """The factor discounting ``player``'s stakes in a domain: the domain's own when it has one
+        (possibly an expression in ``delta``), else the symbol ``delta``, the player's discount
+        factor, in which thresholds are expressed."""
+        own = self.domain(domain_id).discount
+        return delta if own is None else own.of(player)
+
     @property
     def free_symbols(self) -> set[sympy.Symbol]:
         out: set[sympy.Symbol] = set()
         for d in self.domains:
             for p in d.payoffs.values():
                 out |= p.free_symbols
+            if d.discount is not None:
+                for p in self.players:
+                    out |= d.discount.of(p).free_symbols - {delta}
         return out
 
     def subs(self, values: Mapping[sympy.Symbol, Any]) -> Game:
@@ -104,7 +119,11 @@ class Game:
                 raise ModelError(f"calibration keys must be sympy symbols, got {key!r}")
         values = {k: exact(v) for k, v in values.items()}
         domains = tuple(
-            attrs.evolve(d, payoffs={k: v.subs(values) for k, v in d.payoffs.items()})
+            attrs.evolve(
+                d,
+                payoffs={k: v.subs(values) for k, v in d.payoffs.items()},
+                discount=None if d.discount is None else d.discount.subs(values),
+            )
             for d in self.domains
         )
         return attrs.evolve(self, domains=domains, discount=self.discount.subs(values))

@@ -23,7 +23,8 @@ import attrs
 import sympy
 
 from linkage.errors import ModelError
-from linkage.values import exact, positive_part
+from linkage.model.discount import Discount
+from linkage.values import exact, frozen_dict, positive_part
 
 __all__ = ["PAYOFF_NAMES", "Domain", "StagePayoffs", "exact", "frozen_dict", "positive_part"]
 
@@ -108,32 +109,24 @@ def _payoff_map(
     out = {}
     for player, p in dict(value).items():
         out[str(player)] = p if isinstance(p, StagePayoffs) else StagePayoffs(**p)
-    return _FrozenDict(out)
+    return frozen_dict(out)
 
 
-class _FrozenDict(dict):  # type: ignore[type-arg]
-    """A read-only, hashable dict for frozen attrs fields."""
-
-    def __hash__(self) -> int:  # type: ignore[override]
-        return hash(tuple(sorted(self.items(), key=lambda kv: str(kv[0]))))
-
-    def _readonly(self, *args: object, **kwargs: object) -> None:
-        raise TypeError("this mapping is read-only")
-
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly  # type: ignore[assignment]
-
-
-def frozen_dict(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    """A read-only copy of ``value`` that can live in a frozen attrs class."""
-    return _FrozenDict(value)
+def _optional_discount(value: Any) -> Discount | None:
+    return None if value is None or isinstance(value, Discount) else Discount(value)
 
 
 @attrs.frozen
 class Domain:
-    """An issue area: an id and each player's stage payoffs in it.
+    r"""An issue area: an id and each player's stage payoffs in it.
 
     ``kind`` is ``"cardinal"`` (money or utility) or ``"ordinal"`` (ranks only, e.g. territory
-    talks; labelled as such in every report).
+    talks; labelled as such in every report). ``discount``, when given, is the domain's own
+    discount factor (common or per player), for a domain played at another frequency or horizon
+    than the rest: a number in [0, 1), a parameter, or an expression in the players' ``delta``
+    (``delta**2`` for a domain played every other period). Its stakes are then discounted with it
+    (primer §4.7, TV10: the pooled condition weights each domain by its own
+    :math:`\beta_k = \delta_k/(1-\delta_k)`).
     """
 
     id: str = attrs.field(validator=attrs.validators.matches_re(r"^[A-Za-z_][A-Za-z0-9_\-]*$"))
@@ -142,6 +135,7 @@ class Domain:
     kind: str = attrs.field(
         default="cardinal", validator=attrs.validators.in_(("cardinal", "ordinal"))
     )
+    discount: Discount | None = attrs.field(default=None, converter=_optional_discount)
 
     @payoffs.validator
     def _check(

@@ -62,6 +62,11 @@ def threshold_math(t: Threshold) -> str:
         return '<span class="no">never</span>'
     if t.status == "always":
         return '<math display="inline"><mn>0</mn></math> <span class="muted">(always)</span>'
+    if t.status in ("piecewise", "max", "implicit"):
+        return f"<code>{escape(str(t))}</code>"
+    if t.status == "bounded":
+        assert t.upper is not None
+        return "δ ≤ " + math(t.upper)
     if t.exact is None:
         return "root in (0, 1) of " + math(sympy.Eq(t.polynomial, 0))
     out = math(t.exact)

@@ -15,6 +15,11 @@ def latex_threshold(t: Threshold) -> str:
         return r"\text{never}"
     if t.status == "always":
         return "0"
+    if t.status in ("piecewise", "max", "implicit"):
+        return r"\text{" + latex_escape(str(t)) + "}"
+    if t.status == "bounded":
+        assert t.upper is not None
+        return r"\delta \le " + str(sympy.latex(t.upper))
     if t.exact is None:
         return r"\text{root of }" + str(sympy.latex(t.polynomial))
     return str(sympy.latex(t.exact))

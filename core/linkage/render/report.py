@@ -41,6 +41,10 @@ def fmt_threshold(t: Threshold) -> str:
         return "never"
     if t.status == "always":
         return "always (0)"
+    if t.status == "bounded":
+        return f"delta <= {fmt(t.upper)}" + ("" if t.exact == 0 else f" and >= {fmt(t.exact)}")
+    if t.status in ("piecewise", "max", "implicit") or t.exact is None:
+        return str(t)
     return fmt(t.exact)
 
 
@@ -49,9 +53,22 @@ def yes(value: bool | None) -> str:
 
 
 def closed_form(t: Threshold) -> str | None:
-    if t.exact is None or t.exact.is_number:
-        return None
-    return str(sympy.sstr(t.exact))
+    """The closed form of a symbolic threshold as text (``None`` for a number)."""
+    if t.status not in ("threshold", "bounded"):
+        return None if t.is_numeric else str(t)
+    value = t.exact if t.status == "threshold" else t.upper
+    if value is None:
+        return None if t.polynomial is None else f"root in (0, 1) of {sympy.sstr(t.polynomial)}"
+    return None if value.is_number else str(sympy.sstr(value))
+
+
+def calibrated_form(t: Threshold, values: dict[sympy.Symbol, sympy.Expr]) -> Threshold:
+    """The branch of a case split that applies at the calibration ``values``, its conditions as
+    assumptions (the closed form a report shows; the others are in ``Threshold.pieces``)."""
+    try:
+        return t.piece_at(values)
+    except (TypeError, ValueError):  # a condition sympy cannot decide at these values
+        return t
 
 
 def _set(names: frozenset[str], order: tuple[str, ...]) -> list[str]:
@@ -74,6 +91,10 @@ class CaseReport:
         """Per hypothesis id, the analysis in closed form in the case's parameters."""
         return {h.id: self.case.symbolic_analysis(h.id) for h in self.case.hypotheses}
 
+    @cached_property
+    def calibration(self) -> dict[sympy.Symbol, sympy.Expr]:
+        return self.case.calibration()
+
     @property
     def primary(self) -> Analysis:
         return self.analyses[self.case.hypotheses[0].id]
@@ -85,6 +106,7 @@ class CaseReport:
     def constraint_json(self, c: DeviationConstraint, order: tuple[str, ...]) -> dict[str, Any]:
         return {
             "deviation": _set(c.deviation, order),
+            "state": _set(c.state, order),
             "punished": _set(c.punished, order),
             "conditions": [
                 {
@@ -109,6 +131,7 @@ class CaseReport:
             "source": hyp.source,
             "structure": hyp.structure.as_json(),
             "critical_delta": {p: t.as_json() for p, t in a.linked_thresholds.items()},
+            "on_path_delta": {p: t.as_json() for p, t in a.on_path_thresholds.items()},
             "sustainable": a.linked_sustainable,
             "helps": a.helps,
             "helps_interval": None if interval is None else interval.as_json(),
@@ -117,9 +140,10 @@ class CaseReport:
             "best_package": None if best is None else list(best.domains),
         }
         if self.has_parameters:
-            out["closed_form"] = {p: closed_form(t) for p, t in s.linked_thresholds.items()}
+            forms = {p: calibrated_form(t, self.calibration) for p, t in s.linked_thresholds.items()}
+            out["closed_form"] = {p: closed_form(t) for p, t in forms.items()}
             out["closed_form_valid_if"] = {
-                p: [sympy.sstr(a) for a in t.assumptions] for p, t in s.linked_thresholds.items()
+                p: [sympy.sstr(a) for a in t.assumptions] for p, t in forms.items()
             }
         return out
 
@@ -151,7 +175,7 @@ class CaseReport:
         }
         if self.has_parameters:
             out["separate"]["closed_form"] = {
-                p: {k: closed_form(t) for k, t in per.items()}
+                p: {k: closed_form(calibrated_form(t, self.calibration)) for k, t in per.items()}
                 for p, per in s.separate_thresholds.items()
             }
             out["parameters"] = {

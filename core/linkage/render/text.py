@@ -5,7 +5,15 @@ from __future__ import annotations
 import sympy
 
 from linkage.engine.threshold import Threshold
-from linkage.render.report import SYMBOLIC_LIMIT, CaseReport, closed_form, fmt, fmt_threshold, yes
+from linkage.render.report import (
+    SYMBOLIC_LIMIT,
+    CaseReport,
+    calibrated_form,
+    closed_form,
+    fmt,
+    fmt_threshold,
+    yes,
+)
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -60,13 +68,19 @@ def render_text(report: CaseReport) -> str:
             c = ah.linked_binding[p]
             dev = ", ".join(k for k in case.domain_ids if k in c.deviation)
             pun = ", ".join(k for k in case.domain_ids if k in c.punished)
+            state = ", ".join(k for k in case.domain_ids if k in c.state)
+            where = f" (once {{{state}}} is punished)" if state else ""
             conds = "; ".join(sympy.sstr(k.cleared) for k in c.conditions)
-            t = ah.linked_thresholds[p]
+            t, on_path = ah.linked_thresholds[p], ah.on_path_thresholds[p]
             lines.append(
-                f"  {p}: worst deviation in {{{dev}}}, punished in {{{pun}}}: {conds}"
+                f"  {p}: worst deviation in {{{dev}}}{where}, punished in {{{pun}}}: {conds}"
                 f" -> critical delta {fmt_threshold(t)}; holds: {yes(_holds(t, g.discount.of(p)))}"
             )
-            st = report.symbolic[h.id].linked_thresholds[p]
+            if on_path != t:
+                lines.append(
+                    f"      on the path only (deviations from full cooperation): {fmt_threshold(on_path)}"
+                )
+            st = calibrated_form(report.symbolic[h.id].linked_thresholds[p], report.calibration)
             sym = closed_form(st)
             if sym and len(sym) <= SYMBOLIC_LIMIT:
                 valid = ", ".join(sympy.sstr(a) for a in st.assumptions)
