@@ -50,7 +50,7 @@ class DeviationConstraint:
 def aggregate(
     game: Game, player: str, deviation: frozenset[str], punished: frozenset[str]
 ) -> Aggregate:
-    """The sums of :class:`~linkage.model.strategies.Aggregate` for one deviation and punishment."""
+    """The sums of :class:`~linkage.engine.punishment.Aggregate` for one deviation and punishment."""
     pay = {d.id: d.payoffs[player] for d in game.domains}
     order = game.domain_ids
     temptation = sympy.Add(*(pay[k].temptation for k in order if k in deviation))

@@ -26,8 +26,8 @@ value above one:
 Discount factors live in :math:`[0, 1)` and thresholds are reported with :math:`\ge`.
 
 When the payoffs are symbols whose signs sympy cannot decide, the result is the closed form under
-the stated ``assumptions`` (for instance :math:`a > 0, b > 0`); :meth:`Threshold.subs` at a
-calibration re-classifies exactly.
+the stated ``assumptions`` (for instance :math:`a > 0, b > 0`);
+:meth:`Analysis.at <linkage.engine.analysis.Analysis.at>` at a calibration re-classifies exactly.
 """
 
 from __future__ import annotations
