@@ -1,12 +1,18 @@
 """Every example in docs/ is executed: ```pycon blocks run as doctests (output checked), ```python
 blocks are executed, and ```console blocks starting with ``$ linkage`` are run and, where the block
-shows output, compared with it. One namespace per page; the working directory is the repository."""
+shows output, compared with it. One namespace per page; the working directory is the repository.
+
+The site (mkdocs.yml) builds with ``--strict``: a broken link, a page missing from the API
+reference or a stale reference in a docstring fails the build."""
 
 from __future__ import annotations
 
 import doctest
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +29,27 @@ def blocks(page: Path) -> list[tuple[str, str, int]]:
     return [
         (m.group(1), m.group(2), text[: m.start()].count("\n") + 1) for m in FENCE.finditer(text)
     ]
+
+
+def test_site_builds_strict_with_api_reference_and_offline_math(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    api = (site / "reference" / "api" / "analysis" / "index.html").read_text(encoding="utf-8")
+    assert 'id="linkage.engine.analysis.Analysis"' in api
+    assert "<math" in api and "arithmatex" not in api  # typeset at build time
+    assert ":math:" not in api and ":class:" not in api  # Sphinx roles rendered
+    # Nothing is loaded from outside: no CDN, no web fonts.
+    external = re.compile(r"<(?:script|link|img|iframe)\b[^>]*(?:src|href)=\"(?:https?:)?//")
+    for page in site.rglob("*.html"):
+        assert not external.search(page.read_text(encoding="utf-8")), page
 
 
 def test_docs_exist_in_each_diataxis_quadrant() -> None:
