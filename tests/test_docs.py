@@ -18,11 +18,13 @@ reference or a stale reference in a docstring fails the build."""
 from __future__ import annotations
 
 import doctest
+import importlib
 import os
 import re
 import shlex
 import subprocess
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,6 +94,13 @@ def test_site_builds_strict_with_api_reference_and_offline_math(tmp_path: Path) 
     assert 'id="linkage.engine.analysis.Analysis"' in api
     assert "<math" in api and "arithmatex" not in api  # typeset at build time
     assert ":math:" not in api and ":class:" not in api  # Sphinx roles rendered
+    # Every public name of the packages a reader imports from is in the API reference.
+    inventory = zlib.decompress((site / "objects.inv").read_bytes().split(b"\n", 4)[4]).decode()
+    documented = {line.split(" ", 1)[0] for line in inventory.splitlines()}
+    for package in ("linkage", "linkage.model", "linkage.cases", "linkage.sensitivity"):
+        public = set(importlib.import_module(package).__all__) - {"__version__"}
+        missing = {f"{package}.{name}" for name in public} - documented
+        assert not missing, f"not in the API reference: {sorted(missing)}"
     # Nothing is loaded from outside: no CDN, no web fonts.
     external = re.compile(r"<(?:script|link|img|iframe)\b[^>]*(?:src|href)=\"(?:https?:)?//")
     for page in site.rglob("*.html"):

@@ -48,7 +48,7 @@ def _walk(obj: griffe.Object) -> Iterator[griffe.Object]:
     yield obj
     for member in obj.members.values():
         if not member.is_alias:
-            yield from _walk(member)  # type: ignore[arg-type]
+            yield from _walk(member)
 
 
 class AttrsInit(griffe.Extension):
@@ -63,7 +63,7 @@ class AttrsInit(griffe.Extension):
                     logger.warning("%s: cannot import it to read its fields: %s", obj.path, exc)
                     continue
                 if attrs.has(runtime):
-                    obj.set_member("__init__", _attrs_init(obj, runtime))  # type: ignore[arg-type]
+                    obj.set_member("__init__", _attrs_init(obj, runtime))
                     for name, member in list(obj.members.items()):
                         # attrs' hooks are not API; the signature shows undocumented fields
                         field = name in attrs.fields_dict(runtime) and member.is_attribute
@@ -78,7 +78,7 @@ def _attrs_init(cls: griffe.Class, runtime: type) -> griffe.Function:
     for field in sorted(fields, key=lambda f: f.kw_only):  # keyword-only ones last
         if field.default is attrs.NOTHING:
             default = None
-        elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+        elif isinstance(field.default, attrs.Factory):
             default = "..." if field.default.takes_self else repr(field.default.factory())
         else:
             default = repr(field.default)
