@@ -9,6 +9,7 @@ import sys
 import venv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -44,16 +45,32 @@ def cases_dir() -> Path:
     return CASES
 
 
+class Dists(NamedTuple):
+    sdist: Path
+    wheel: Path
+    log: str  # what the build printed
+
+
 @pytest.fixture(scope="session")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project built as a plain wheel."""
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-        check=True,
+def dists(tmp_path_factory: pytest.TempPathFactory) -> Dists:
+    """The project built as it is published: ``python -m build`` makes the sdist, then the wheel
+    from the sdist (so the wheel proves that the sdist is enough to rebuild)."""
+    out = tmp_path_factory.mktemp("dist")
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
     )
-    (path,) = out.glob("issue_linkage-*.whl")
-    return path
+    assert result.returncode == 0, result.stdout + result.stderr
+    (sdist,) = out.glob("issue_linkage-*.tar.gz")
+    (wheel,) = out.glob("issue_linkage-*.whl")
+    return Dists(sdist, wheel, result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def wheel(dists: Dists) -> Path:
+    """The project's wheel."""
+    return dists.wheel
 
 
 @pytest.fixture(scope="session")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
+import importlib
+import sys
 from pathlib import Path
 
 import pytest
-from helpers import clean_env
+import sympy
 
+from linkage.cases import load_case
 from linkage.cli import main
+from linkage.plugins.manager import PluginHost
 from linkage.scaffold import scaffold
+from linkage.testing import assert_valid_domain_model, registered
 
 
 def test_scaffold_layout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -38,42 +41,23 @@ def test_scaffold_refuses_bad_names_and_existing_dirs(
     assert "already exists" in capsys.readouterr().err
 
 
-@pytest.mark.slow
-def test_scaffolded_plugin_installs_and_works_in_an_isolated_env(
-    wheel_env: Path, tmp_path: Path
+def test_scaffold_example_model_and_case_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Installing the scaffold and running its own tests in a fresh environment is what the plugin
+    # tutorial does, literally (tests/test_docs.py::test_commands_run_in_a_fresh_environment).
     root = scaffold("river_water", tmp_path)
-    py = str(wheel_env / "python")
-    subprocess.run([py, "-m", "pip", "install", "-q", str(root)], check=True)
-    listed = subprocess.run(
-        [str(wheel_env / "linkage"), "plugins", "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-        env=clean_env(),
-    )
-    records = {r["name"]: r for r in json.loads(listed.stdout)}
-    assert records["river_water"]["status"] == "ok"
-    assert records["river_water"]["distribution"] == "linkage-river-water"
-    assert records["river_water"]["contributes"]["domain_models"] == ["river_water.trade_access"]
-    analysed = subprocess.run(
-        [str(wheel_env / "linkage"), "analyze", "river_water_example", "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-        env=clean_env(),
-    )
-    data = json.loads(analysed.stdout)
-    assert data["separate"]["critical_delta"]["North"]["market"]["exact"] == "1/3"
-    # the scaffold's own tests pass in that environment (they use linkage.testing)
-    subprocess.run([py, "-m", "pip", "install", "-q", "pytest"], check=True)
-    tests = subprocess.run(
-        [py, "-m", "pytest", "-q", str(root / "tests")],
-        capture_output=True,
-        text=True,
-        cwd=root,
-        env=clean_env(),
-    )
-    assert tests.returncode == 0, tests.stdout + tests.stderr
+    monkeypatch.syspath_prepend(str(root))
+    module = importlib.import_module("linkage_river_water")
+    try:
+        assert_valid_domain_model(module.TRADE_ACCESS)
+        host = PluginHost(autoload=False)
+        with registered(host, module, "river_water") as record:
+            case = load_case(root / "linkage_river_water/cases/river_water_example.toml", host=host)
+        assert record.contributes == {
+            "domain_models": ["river_water.trade_access"],
+            "cases": ["river_water_example"],
+        }
+        assert case.analysis().separate_thresholds["North"]["market"].exact == sympy.Rational(1, 3)
+    finally:
+        sys.modules.pop("linkage_river_water", None)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PATHS = ["core", "plugins", "tests", "benchmarks"]
+PATHS = ["core", "plugins", "tests", "benchmarks", "docs/_ext"]
 
 
 def test_ruff_check_is_clean() -> None:

@@ -13,7 +13,7 @@ def run(ns: argparse.Namespace) -> int:
 
     root = scaffold(ns.name, Path(ns.dir))
     print(f"created {root}")
-    print(f"next: pip install -e '{root}[test]' && linkage plugins && pytest {root}")
+    print(f"next: cd {root} && pip install -e '.[test]' && linkage plugins && pytest")
     return 0
 
 
