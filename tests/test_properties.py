@@ -126,9 +126,7 @@ def test_at_the_threshold_gain_equals_loss(issue, form) -> None:
     c, d, n = issue
     assume(d > c)
     a, b = Rational(d - c), Rational(c - n)
-    cond = (
-        Condition.grim(a, b) if form == "grim" else Condition.t_period(a, b, form)
-    )
+    cond = Condition.grim(a, b) if form == "grim" else Condition.t_period(a, b, form)
     t = cond.threshold
     assume(t.status == "threshold")
     gap = sympy.N(cond.slack(t.exact), 50)

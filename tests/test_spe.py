@@ -63,7 +63,9 @@ def assert_agrees(game: Game, extra: list[Fraction] = ()) -> None:
 
 
 @settings(max_examples=300)
-@given(games(max_domains=4, strategies=("grim",)), st.lists(rationals_in_unit_interval(), max_size=2))
+@given(
+    games(max_domains=4, strategies=("grim",)), st.lists(rationals_in_unit_interval(), max_size=2)
+)
 def test_grim_agrees_with_the_oracle(game: Game, extra: list[Fraction]) -> None:
     assert_agrees(game, extra)
 

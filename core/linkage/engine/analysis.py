@@ -99,7 +99,9 @@ class Analysis:
             per = {}
             for i, k in enumerate(g.domain_ids):
                 S = 1 << i
-                found = [builder.constraint(S, st) for st in builder.states(S, False, worst_only=False)]
+                found = [
+                    builder.constraint(S, st) for st in builder.states(S, False, worst_only=False)
+                ]
                 conditions = tuple(c for dc in found for c in dc.conditions)
                 per[k] = attrs.evolve(found[0], conditions=conditions, state=frozenset())
             out[p] = per

@@ -15,7 +15,7 @@ cleared as :math:`(1-\delta)\,a \le \delta\, b`), :math:`T`-period reversion
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -29,6 +29,10 @@ from linkage.values import exact
 
 def _expr(value: Any) -> sympy.Expr:
     return exact(value)
+
+
+def _terms(value: Iterable[Term]) -> tuple[Term, ...]:
+    return tuple(value)
 
 
 @attrs.frozen
@@ -61,7 +65,7 @@ class Condition:
 
     label: str
     gain: sympy.Expr = attrs.field(converter=_expr)
-    terms: tuple[Term, ...] = attrs.field(converter=tuple)
+    terms: tuple[Term, ...] = attrs.field(converter=_terms)
 
     # -- the built-in single-term forms ---------------------------------------------------------
     @classmethod

@@ -86,7 +86,9 @@ class PlayerConstraints:
         out = []
         for d in self.game.domains:
             p = d.payoffs[self.player]
-            stick = (p.DP - p.P, p.C - p.P) if p.P is not None and p.DP is not None else (None, None)
+            stick = (
+                (p.DP - p.P, p.C - p.P) if p.P is not None and p.DP is not None else (None, None)
+            )
             out.append((p.D - p.C, p.C - p.N, *stick))
         return out
 
@@ -197,6 +199,9 @@ class PlayerConstraints:
         """Every (deviation, state) pair to check, component by component."""
         for component in self.masks.components:
             pool = self.pool(component)
+            if not pool:  # no deviation can pay: the single-domain ones, to show they hold
+                yield from ((1 << k, 0) for k in bits(component))
+                continue
             domains = list(bits(pool))
             if len(domains) > MAX_DEVIATION_DOMAINS:
                 raise TooLargeError(

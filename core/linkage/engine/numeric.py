@@ -46,9 +46,12 @@ def compile_expression(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Num
 
 
 def _weight(term: Term, d: np.ndarray, discount: np.ndarray) -> np.ndarray:
+    out: np.ndarray
     if term.last is None:
-        return discount**term.first / (1 - discount)
-    return sum((discount**t for t in range(term.first, term.last + 1)), np.zeros_like(d))
+        out = discount**term.first / (1 - discount)
+    else:
+        out = sum((discount**t for t in range(term.first, term.last + 1)), np.zeros_like(d))
+    return out
 
 
 class _Compiled:
@@ -79,7 +82,9 @@ class _Compiled:
             a = np.broadcast_to(np.asarray(self.gain(*args), dtype=float), shape)
             b = np.broadcast_to(np.asarray(self.stakes[0](*args), dtype=float), shape)
             return _single_region(a, b, t.first, t.last)
-        return _general_region(lambda d: self.margin(d, args, shape), shape, self._rising(args, shape))
+        return _general_region(
+            lambda d: self.margin(d, args, shape), shape, self._rising(args, shape)
+        )
 
     def _rising(self, args: Sequence[Any], shape: tuple[int, ...]) -> np.ndarray:
         rising = np.ones(shape, dtype=bool)
@@ -110,7 +115,8 @@ def _single_region(
 def _root(r: np.ndarray, first: int, last: int | None) -> np.ndarray:
     r"""The :math:`\delta \in (0,1)` with :math:`\sum_{t=first}^{last}\delta^t = r`, nan if none."""
     if last is None and first == 1:
-        return r / (1 + r)
+        ratio: np.ndarray = r / (1 + r)
+        return ratio
     if last is not None:
         if first == 1 and last == 1:
             return np.where(r < 1, r, np.nan)

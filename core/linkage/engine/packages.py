@@ -41,7 +41,7 @@ class Package:
 
     domains: tuple[str, ...]
     sustainable: bool
-    surplus: sympy.Expr = sympy.Integer(0)
+    surplus: sympy.Expr = sympy.S.Zero
 
 
 def surplus(game: Game, domain_id: str) -> sympy.Expr:
@@ -71,9 +71,7 @@ def best_package(game: Game, holds: Callable[[Game], bool | None]) -> Package:
                 chosen += subset
                 break
     chosen.sort()
-    return Package(
-        tuple(ids[k] for k in chosen), True, sympy.Add(*(values[k] for k in chosen))
-    )
+    return Package(tuple(ids[k] for k in chosen), True, sympy.Add(*(values[k] for k in chosen)))
 
 
 def _best_first(domains: list[int], values: list[sympy.Expr]) -> list[tuple[int, ...]]:

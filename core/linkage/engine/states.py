@@ -97,7 +97,7 @@ class Masks:
         comps: dict[int, int] = {}
         for k in range(len(self.ids)):
             comps[find(k)] = comps.get(find(k), 0) | (1 << k)
-        return tuple(sorted(comps.values(), key=lambda c: (c & -c)))
+        return tuple(sorted(comps.values(), key=lambda c: c & -c))
 
     def unions(self, allowed: Sequence[int], within: int) -> list[int]:
         """The distinct values of ``U & within`` over unions ``U`` of the ``allowed`` members

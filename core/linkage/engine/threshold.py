@@ -109,7 +109,9 @@ def to_float(x: sympy.Expr) -> float:
     if isinstance(x, sympy.CRootOf):
         return _root_float(x)
     if x.has(sympy.CRootOf):
-        return float(x.xreplace({r: sympy.Float(_root_float(r), 30) for r in x.atoms(sympy.CRootOf)}))
+        return float(
+            x.xreplace({r: sympy.Float(_root_float(r), 30) for r in x.atoms(sympy.CRootOf)})
+        )
     return float(sympy.N(x, 30))
 
 
@@ -161,8 +163,10 @@ class Threshold:
     @property
     def is_numeric(self) -> bool:
         """Decided: a numeric status with a number (or no value) as its ends."""
-        return self.status in NUMERIC_STATUSES and not self.assumptions and all(
-            v is None or v.is_number for v in (self.exact, self.upper)
+        return (
+            self.status in NUMERIC_STATUSES
+            and not self.assumptions
+            and all(v is None or v.is_number for v in (self.exact, self.upper))
         )
 
     @property
@@ -225,9 +229,7 @@ class Threshold:
             out["upper"] = None if self.upper is None else sympy.sstr(self.upper)
             out["upper_value"] = self.upper_value
         if self.status == "piecewise":
-            out["pieces"] = [
-                {"if": sympy.sstr(c), "then": t.as_json()} for c, t in self.pieces
-            ]
+            out["pieces"] = [{"if": sympy.sstr(c), "then": t.as_json()} for c, t in self.pieces]
         if self.status == "max":
             out["all_of"] = [p.as_json() for p in self.parts]
         return out
@@ -269,7 +271,16 @@ def single_term(a: sympy.Expr, b: sympy.Expr, first: int, last: int | None) -> T
     sa, sb = known_sign(a), known_sign(b)
     if sa is not None and sb is not None:
         return _decided(a, b, sa, sb, first, last)
-    gt, ge, lt, le = (sympy.StrictGreaterThan, sympy.GreaterThan, sympy.StrictLessThan, sympy.LessThan)
+    a, b = _tidy(a), _tidy(b)  # e.g. m*q - m*q*(1 - s) is m*q*s: positive for positive symbols
+    sa, sb = known_sign(a), known_sign(b)
+    if sa is not None and sb is not None:
+        return _decided(a, b, sa, sb, first, last)
+    gt, ge, lt, le = (
+        sympy.StrictGreaterThan,
+        sympy.GreaterThan,
+        sympy.StrictLessThan,
+        sympy.LessThan,
+    )
     cases = (
         (sympy.And(gt(a, 0), gt(b, 0)), 1, 1),
         (sympy.And(gt(a, 0), le(b, 0)), 1, -1),
@@ -286,6 +297,11 @@ def single_term(a: sympy.Expr, b: sympy.Expr, first: int, last: int | None) -> T
     if len(pieces) == 1:
         return pieces[0][1]
     return Threshold("piecewise", pieces=tuple(pieces))
+
+
+def _tidy(x: sympy.Expr) -> sympy.Expr:
+    """``x`` expanded with common factors pulled out, so that sympy can read its sign."""
+    return x if x.is_number else sympy.factor_terms(sympy.expand(x))
 
 
 def _decided(

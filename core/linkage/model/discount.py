@@ -13,8 +13,8 @@ import attrs
 import sympy
 
 from linkage.errors import ModelError
-from linkage.values import exact, frozen_dict
 from linkage.symbols import delta
+from linkage.values import exact, frozen_dict
 
 __all__ = ["Discount", "delta"]
 

@@ -101,8 +101,8 @@ class Game:
     def free_symbols(self) -> set[sympy.Symbol]:
         out: set[sympy.Symbol] = set()
         for d in self.domains:
-            for p in d.payoffs.values():
-                out |= p.free_symbols
+            for payoffs in d.payoffs.values():
+                out |= payoffs.free_symbols
             if d.discount is not None:
                 for p in self.players:
                     out |= d.discount.of(p).free_symbols - {delta}

@@ -140,7 +140,9 @@ class CaseReport:
             "best_package": None if best is None else list(best.domains),
         }
         if self.has_parameters:
-            forms = {p: calibrated_form(t, self.calibration) for p, t in s.linked_thresholds.items()}
+            forms = {
+                p: calibrated_form(t, self.calibration) for p, t in s.linked_thresholds.items()
+            }
             out["closed_form"] = {p: closed_form(t) for p, t in forms.items()}
             out["closed_form_valid_if"] = {
                 p: [sympy.sstr(a) for a in t.assumptions] for p, t in forms.items()
