@@ -253,6 +253,27 @@ class Analysis:
         """The analysis at a calibration (symbols replaced by exact values)."""
         return Analysis(self.game.subs(values))
 
+    def closed_form(
+        self, player: str, values: Mapping[Any, Any], calibrated: Analysis | None = None
+    ) -> Threshold:
+        """The closed form of ``player``'s linked threshold that applies at a calibration: the
+        deviation that binds there, its constraint in the symbols, and the branch of its case
+        split in force at ``values`` (the branch's conditions as ``assumptions``). Derived only for
+        the binding constraint, so asking for it is cheap. ``calibrated`` is ``self.at(values)``
+        when the caller has it."""
+        calibrated = calibrated or self.at(values)
+        b = calibrated.linked_binding[player]
+        builder = PlayerConstraints(self.game, player, self.masks)
+        S, state = self.masks.mask(b.deviation), self.masks.mask(b.state)
+        found = builder.custom(S) if builder.kind == "custom" else builder.constraint(S, state)
+        return found.threshold.piece_at(values)
+
+    def separate_closed_form(
+        self, player: str, domain: str, values: Mapping[Any, Any]
+    ) -> Threshold:
+        r"""The closed form of :math:`\delta_{ik}` in the branch that applies at ``values``."""
+        return self.separate_thresholds[player][domain].piece_at(values)
+
 
 def analyze(game: Game) -> Analysis:
     """Analyse ``game``: see :class:`Analysis`."""

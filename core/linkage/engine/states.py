@@ -118,5 +118,9 @@ class Masks:
         """The members that do not meet ``S``."""
         return [m for m in self.members if not m & S]
 
+    def mask(self, names: frozenset[str]) -> int:
+        index = {k: i for i, k in enumerate(self.ids)}
+        return sum(1 << index[k] for k in names)
+
     def names(self, mask: int) -> frozenset[str]:
         return frozenset(self.ids[i] for i in bits(mask))

@@ -321,15 +321,16 @@ def _decided(
     if sa == 0:  # b < 0: the punishment is a reward; holds only at delta = 0
         return ONLY_AT_ZERO
     # a, b > 0: a lower bound; a, b < 0: an upper bound (the weight must stay below a/b)
-    r = a / b if a.is_Rational and b.is_Rational else sympy.cancel(a / b)
     beyond = NEVER if sa > 0 else ALWAYS  # when the weight cannot reach a/b before delta = 1
     if last is not None:
         n = last - first + 1
-        s = known_sign(n - r)
-        if s is not None and s <= 0:
+        gap = known_sign(n * b - a)  # the sign of n - a/b is this times the sign of b
+        s = None if gap is None else gap * sb
+        if s is not None and s <= 0:  # a/b >= n
             return beyond
         if s is None:
-            inside = _bound(r, first, last, sa)
+            inside = _bound(a, b, first, last, sa)
+            r = a / b
             return Threshold(
                 "piecewise",
                 pieces=(
@@ -337,15 +338,18 @@ def _decided(
                     (sympy.GreaterThan(r, n), beyond),
                 ),
             )
-    return _bound(r, first, last, sa)
+    return _bound(a, b, first, last, sa)
 
 
-def _bound(r: sympy.Expr, first: int, last: int | None, sa: int) -> Threshold:
-    r"""The bound :math:`W(\delta) = r` as a threshold (a > 0) or an upper bound (a < 0)."""
+def _bound(a: sympy.Expr, b: sympy.Expr, first: int, last: int | None, sa: int) -> Threshold:
+    r"""The bound :math:`W(\delta) = a/b` as a threshold (a > 0) or an upper bound (a < 0); no
+    simplification of symbolic expressions (that is the display's business)."""
+    exact_numbers = a.is_Rational and b.is_Rational
+    r = a / b
     poly: sympy.Expr | None = None
     root: sympy.Expr | None = None
     if last is None and first == 1:
-        root = r / (1 + r) if r.is_Rational else sympy.cancel(r / (1 + r))
+        root = a / (a + b)
     elif first == 1 and last == 1:
         root = r
     elif first == 1 and last == 2:
@@ -358,10 +362,10 @@ def _bound(r: sympy.Expr, first: int, last: int | None, sa: int) -> Threshold:
             if last is None
             else sympy.Add(*(delta**t for t in range(first, last + 1))) - r
         )
-        if r.is_number:
+        if exact_numbers or r.is_number:
             root = root_in_unit_interval(weight)
         else:
-            poly = sympy.expand(weight)
+            poly = weight
     if sa > 0:
         return Threshold("threshold", root, polynomial=poly)
     return Threshold("bounded", sympy.Integer(0), root, polynomial=poly)

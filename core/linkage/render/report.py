@@ -62,15 +62,6 @@ def closed_form(t: Threshold) -> str | None:
     return None if value.is_number else str(sympy.sstr(value))
 
 
-def calibrated_form(t: Threshold, values: dict[sympy.Symbol, sympy.Expr]) -> Threshold:
-    """The branch of a case split that applies at the calibration ``values``, its conditions as
-    assumptions (the closed form a report shows; the others are in ``Threshold.pieces``)."""
-    try:
-        return t.piece_at(values)
-    except (TypeError, ValueError):  # a condition sympy cannot decide at these values
-        return t
-
-
 def _set(names: frozenset[str], order: tuple[str, ...]) -> list[str]:
     return [k for k in order if k in names]
 
@@ -94,6 +85,13 @@ class CaseReport:
     @cached_property
     def calibration(self) -> dict[sympy.Symbol, sympy.Expr]:
         return self.case.calibration()
+
+    def closed_form(self, hypothesis: str, player: str) -> Threshold:
+        """A player's linked threshold in closed form, in the branch that applies at the
+        calibration (see :meth:`Analysis.closed_form`)."""
+        return self.symbolic[hypothesis].closed_form(
+            player, self.calibration, self.analyses[hypothesis]
+        )
 
     @property
     def primary(self) -> Analysis:
@@ -120,7 +118,6 @@ class CaseReport:
 
     def linked_json(self, hid: str) -> dict[str, Any]:
         a = self.analyses[hid]
-        s = self.symbolic[hid]
         order = self.case.domain_ids
         hyp = self.case.hypothesis(hid)
         interval = a.helps_interval
@@ -140,9 +137,7 @@ class CaseReport:
             "best_package": None if best is None else list(best.domains),
         }
         if self.has_parameters:
-            forms = {
-                p: calibrated_form(t, self.calibration) for p, t in s.linked_thresholds.items()
-            }
+            forms = {p: self.closed_form(hid, p) for p in self.case.players}
             out["closed_form"] = {p: closed_form(t) for p, t in forms.items()}
             out["closed_form_valid_if"] = {
                 p: [sympy.sstr(a) for a in t.assumptions] for p, t in forms.items()
@@ -177,7 +172,7 @@ class CaseReport:
         }
         if self.has_parameters:
             out["separate"]["closed_form"] = {
-                p: {k: closed_form(calibrated_form(t, self.calibration)) for k, t in per.items()}
+                p: {k: closed_form(s.separate_closed_form(p, k, self.calibration)) for k in per}
                 for p, per in s.separate_thresholds.items()
             }
             out["parameters"] = {

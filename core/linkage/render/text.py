@@ -8,7 +8,6 @@ from linkage.engine.threshold import Threshold
 from linkage.render.report import (
     SYMBOLIC_LIMIT,
     CaseReport,
-    calibrated_form,
     closed_form,
     fmt,
     fmt_threshold,
@@ -80,7 +79,7 @@ def render_text(report: CaseReport) -> str:
                 lines.append(
                     f"      on the path only (deviations from full cooperation): {fmt_threshold(on_path)}"
                 )
-            st = calibrated_form(report.symbolic[h.id].linked_thresholds[p], report.calibration)
+            st = report.closed_form(h.id, p)
             sym = closed_form(st)
             if sym and len(sym) <= SYMBOLIC_LIMIT:
                 valid = ", ".join(sympy.sstr(a) for a in st.assumptions)
