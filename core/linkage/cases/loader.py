@@ -38,6 +38,7 @@ from linkage.model.game import Game
 from linkage.model.payoffs import PAYOFF_NAMES, Domain, StagePayoffs
 from linkage.model.structure import LinkageStructure, Rule
 from linkage.plugins.manager import get_host
+from linkage.symbols import delta
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 2_000_000
@@ -73,6 +74,7 @@ DOMAIN_KEYS = (
     "roles",
     "params",
     "salience",
+    "discount",
     "source",
     "note",
 )
@@ -383,45 +385,59 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
     return out
 
 
+DELTA_PROBES = (sympy.Integer(0), sympy.Rational(1, 2), sympy.Rational(99, 100))
+"""Where a domain's discount factor given in ``delta`` is checked to lie in [0, 1)."""
+
+
 def _discount(
-    table: Mapping[str, Any], players: list[str], names: Mapping[str, sympy.Expr], r: _Reader
+    table: Mapping[str, Any],
+    players: list[str],
+    names: Mapping[str, sympy.Expr],
+    r: _Reader,
+    where: str = "case",
 ) -> Any:
+    """The discount factor of ``[case]`` or, with ``where`` a domain's path, of one domain, where
+    it may also be an expression in the players' ``delta`` (``delta^2``: played every other
+    period)."""
     if "discount" not in table:
         r.error(
-            "case",
+            where,
             "missing key 'discount'",
             expected="a number in [0, 1) or a table player -> number",
         )
         return None
     value = table["discount"]
+    in_domain = where != "case"
+    known = {"delta": delta, **names} if in_domain else names  # a parameter named delta wins
 
     def one(v: Any, path: str) -> sympy.Expr | None:
-        e = r.expression(v, path, names)
+        e = r.expression(v, path, known)
         if e is None:
             return None
-        if e.free_symbols:
-            return e
-        if not (e >= 0 and e < 1):
-            r.error(path, "discount factor out of range", expected="a number in [0, 1)", found=v)
-            return None
+        expected = "a number in [0, 1)" + (" for every delta in [0, 1)" if in_domain else "")
+        probes = [e.subs(delta, d) for d in DELTA_PROBES] if e.free_symbols == {delta} else [e]
+        for x in probes:
+            if x.is_number and not (x >= 0 and x < 1):
+                r.error(path, "discount factor out of range", expected=expected, found=v)
+                return None
         return e
 
     if isinstance(value, dict):
         out = {}
         for p, v in value.items():
             if p not in players:
-                r.unknown(f"case.discount.{p}", "player", p, players)
+                r.unknown(f"{where}.discount.{p}", "player", p, players)
                 continue
-            out[p] = one(v, f"case.discount.{p}")
+            out[p] = one(v, f"{where}.discount.{p}")
         for p in players:
             if p not in value:
                 r.error(
-                    "case.discount",
+                    f"{where}.discount",
                     f"no discount factor for player '{p}'",
                     expected="one entry per player",
                 )
         return out
-    return one(value, "case.discount")
+    return one(value, f"{where}.discount")
 
 
 def _check_discount_values(
@@ -595,8 +611,15 @@ def _domains(
         if len(payoffs) != len(players):
             continue
         payoffs = {p: v.scaled(salience[p]) if p in salience else v for p, v in payoffs.items()}
+        own = _discount(table, players, names, r, path) if "discount" in table else None
+        if "discount" in table and (
+            own is None or (isinstance(own, dict) and None in own.values())
+        ):
+            continue  # reported
         try:
-            domains.append(Domain(did, payoffs, title=r.string(table, "title", path), kind=kind))
+            domains.append(
+                Domain(did, payoffs, title=r.string(table, "title", path), kind=kind, discount=own)
+            )
         except (LinkageError, ValueError) as exc:
             r.error(f"{path}.id", f"invalid domain: {exc}", found=did)
             continue

@@ -31,6 +31,7 @@ from linkage.engine.constraints import (
     DeviationConstraint,
     PlayerConstraints,
     binding,
+    binding_ends,
     player_constraints,
 )
 from linkage.engine.packages import Package, best_package
@@ -262,11 +263,13 @@ class Analysis:
         the binding constraint, so asking for it is cheap. ``calibrated`` is ``self.at(values)``
         when the caller has it."""
         calibrated = calibrated or self.at(values)
-        b = calibrated.linked_binding[player]
         builder = PlayerConstraints(self.game, player, self.masks)
-        S, state = self.masks.mask(b.deviation), self.masks.mask(b.state)
-        found = builder.custom(S) if builder.kind == "custom" else builder.constraint(S, state)
-        return found.threshold.piece_at(values)
+        forms = []
+        for b in binding_ends(calibrated.linked_constraints[player]):
+            S, state = self.masks.mask(b.deviation), self.masks.mask(b.state)
+            found = builder.custom(S) if builder.kind == "custom" else builder.constraint(S, state)
+            forms.append(found.threshold.piece_at(values))
+        return forms[0] if len(forms) == 1 else Threshold("max", parts=tuple(forms))
 
     def separate_closed_form(
         self, player: str, domain: str, values: Mapping[Any, Any]

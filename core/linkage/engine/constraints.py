@@ -266,13 +266,50 @@ def player_constraints(
     return PlayerConstraints(game, player, masks or Masks(game)).constraints(on_path)
 
 
+def binding_ends(
+    constraints: list[DeviationConstraint],
+) -> tuple[DeviationConstraint, ...]:
+    """The constraints deciding the set of discount factors at which they all hold: one that never
+    holds, if any; else the one with the highest lower end and the one with the lowest upper end
+    (a concession that holds only below some discount factor), when they differ."""
+    never = [c for c in constraints if c.threshold.status == "never" and not c.threshold.zero]
+    if never:
+        return (never[0],)
+    bounded_below = [c for c in constraints if c.threshold.status in ("threshold", "bounded")]
+    low = _lowest_first(bounded_below) if bounded_below else binding(constraints)
+    high: DeviationConstraint | None = None
+    lowest: sympy.Expr | None = None
+    for c in constraints:
+        t = c.threshold
+        upper = t.upper if t.status == "bounded" else None
+        if t.status == "never" and t.zero:  # holds at delta = 0 only
+            upper = sympy.S.Zero
+        if upper is None:
+            continue
+        if lowest is None or (is_ge(lowest, upper) and lowest != upper):
+            high, lowest = c, upper
+    return (low,) if high is None or high is low else (low, high)
+
+
+def _lowest_first(constraints: list[DeviationConstraint]) -> DeviationConstraint:
+    """The constraint with the highest lower end (the first on ties)."""
+    best = constraints[0]
+    for c in constraints[1:]:
+        vb, vc = best.threshold.exact, c.threshold.exact
+        if vc is not None and (vb is None or (vb.is_number and vc.is_number and not is_ge(vb, vc))):
+            best = c
+    return best
+
+
 def binding(constraints: list[DeviationConstraint]) -> DeviationConstraint:
     """The constraint that decides the player's threshold: a ``never`` first, then the highest
     threshold (the first one on ties)."""
 
     def rank(c: DeviationConstraint) -> tuple[int, sympy.Expr | None]:
         t = c.threshold
-        return {"never": 3, "bounded": 2, "threshold": 1}.get(t.status, 0), t.exact
+        if t.status == "never":  # never at all before never but at delta = 0
+            return (3 if t.zero else 4), t.exact
+        return {"bounded": 2, "threshold": 1}.get(t.status, 0), t.exact
 
     best = constraints[0]
     for c in constraints[1:]:

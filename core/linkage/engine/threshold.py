@@ -141,12 +141,14 @@ def _root_float(root: sympy.CRootOf) -> float:
 
 @attrs.frozen
 class Threshold:
-    """The discount factors at which one constraint, or several that must all hold, hold.
+    r"""The discount factors at which one constraint, or several that must all hold, hold.
 
     ``status`` is one of the numeric statuses ``always``, ``threshold``, ``bounded``, ``never``
     (see the module docstring) or, with symbols, ``piecewise`` (``pieces``: condition and
     threshold per sign case), ``implicit`` (judged after calibration) or ``max`` (``parts`` that
-    must all hold). ``assumptions`` are conditions under which a closed form is valid.
+    must all hold). ``assumptions`` are conditions under which a closed form is valid. ``zero``:
+    the constraints also hold at :math:`\delta = 0` exactly, outside the interval (with no
+    temptation at all, a punishment that rewards the deviator costs nothing when it never comes).
     ``polynomial`` is set when the threshold is a root of it in (0, 1); ``source`` holds the
     constraints the threshold was derived from, so :meth:`subs` can re-derive it exactly.
     """
@@ -158,6 +160,7 @@ class Threshold:
     polynomial: sympy.Expr | None = None
     pieces: tuple[tuple[sympy.Basic, Threshold], ...] = ()
     parts: tuple[Threshold, ...] = ()
+    zero: bool = False
     source: tuple[Condition, ...] = attrs.field(default=(), eq=False, repr=False)
 
     @property
@@ -166,6 +169,7 @@ class Threshold:
         return (
             self.status in NUMERIC_STATUSES
             and not self.assumptions
+            and self.polynomial is None
             and all(v is None or v.is_number for v in (self.exact, self.upper))
         )
 
@@ -189,8 +193,10 @@ class Threshold:
         d = exact(d)
         if self.status == "always":
             return True
+        if d == 0 and self.zero:
+            return True
         if self.status == "never":
-            return bool(d == 0 and self.exact == 0 and self.upper == 0)
+            return False
         if not self.is_numeric:
             raise ValueError("a symbolic threshold needs a calibration before it can be judged")
         assert self.exact is not None
@@ -200,12 +206,34 @@ class Threshold:
         return is_ge(d, self.exact) and is_ge(self.upper, d)
 
     def subs(self, values: Mapping[Any, Any]) -> Threshold:
-        """The threshold at a calibration: re-derived exactly from its constraints."""
+        """The threshold at a calibration: re-derived exactly from its constraints, or, for a
+        closed form taken out of a case split, its ends evaluated there."""
         if self.source:
             return combine(c.subs(values).threshold for c in self.source)
         if self.status in ("always", "never"):
-            return self
-        raise ValueError("this threshold does not know its constraints; derive it again")
+            return attrs.evolve(self, assumptions=())
+        if self.status == "max":
+            return combine(p.subs(values) for p in self.parts)
+        if self.status == "piecewise":
+            for condition, piece in self.pieces:
+                if bool(condition.subs(values)):
+                    return piece.subs(values)
+            raise ValueError("no piece applies at this calibration")  # pragma: no cover
+        if self.status == "implicit":
+            raise ValueError("this threshold does not know its constraints; derive it again")
+
+        def end(value: sympy.Expr | None) -> sympy.Expr:
+            if value is not None:
+                return exact(value.subs(values))
+            assert self.polynomial is not None, "a closed form or an implicit root"
+            return root_in_unit_interval(self.polynomial.subs(values))
+
+        if self.status == "threshold":
+            low = end(self.exact)
+            if known_sign(low) != 1:
+                return ALWAYS
+            return NEVER if known_sign(1 - low) != 1 else Threshold("threshold", low)
+        return _intersect([Threshold("bounded", end(self.exact), end(self.upper))])
 
     def piece_at(self, values: Mapping[Any, Any]) -> Threshold:
         """The closed form that applies at a calibration, with the conditions that make it apply as
@@ -228,6 +256,8 @@ class Threshold:
         if self.status == "bounded":
             out["upper"] = None if self.upper is None else sympy.sstr(self.upper)
             out["upper_value"] = self.upper_value
+        if self.zero:
+            out["also_at_zero"] = True
         if self.status == "piecewise":
             out["pieces"] = [{"if": sympy.sstr(c), "then": t.as_json()} for c, t in self.pieces]
         if self.status == "max":
@@ -236,13 +266,19 @@ class Threshold:
 
     def __str__(self) -> str:
         if self.status == "never":
-            return "never"
+            return "never" + (" (except at delta = 0)" if self.zero else "")
         if self.status == "always":
             return "always (0)"
+        if self.zero:
+            return f"{attrs.evolve(self, zero=False)} (and delta = 0)"
         if self.status == "bounded":
-            assert self.upper is not None
             low = "" if self.exact is None or self.exact == 0 else f"{sympy.sstr(self.exact)} <= "
-            return f"{low}delta <= {sympy.sstr(self.upper)}"
+            high = (
+                f"root in (0, 1) of {self.polynomial}"
+                if self.upper is None
+                else sympy.sstr(self.upper)
+            )
+            return f"{low}delta <= {high}"
         if self.status == "piecewise":
             return "; ".join(f"{t} if {sympy.sstr(c)}" for c, t in self.pieces)
         if self.status == "max":
@@ -258,7 +294,7 @@ class Threshold:
 
 ALWAYS = Threshold("always", sympy.Integer(0))
 NEVER = Threshold("never")
-ONLY_AT_ZERO = Threshold("never", sympy.Integer(0), sympy.Integer(0))
+ONLY_AT_ZERO = Threshold("never", zero=True)
 """Holds at delta = 0 only: reported as never (discount factors of interest are positive)."""
 
 
@@ -346,6 +382,8 @@ def _bound(a: sympy.Expr, b: sympy.Expr, first: int, last: int | None, sa: int) 
     simplification of symbolic expressions (that is the display's business)."""
     exact_numbers = a.is_Rational and b.is_Rational
     r = a / b
+    if r.is_number and known_sign(r) != 1:  # a case whose sign conditions contradict each other
+        return NEVER
     poly: sympy.Expr | None = None
     root: sympy.Expr | None = None
     if last is None and first == 1:
@@ -428,9 +466,10 @@ def region(numerator: sympy.Expr) -> Threshold:
         # (never seen with the built-in strategies; reported honestly as its outermost bounds)
         raise ValueError(f"the constraint {numerator} >= 0 holds on several separate intervals")
     start, end = intervals[0]
+    zero = at_zero and start != 0  # an isolated delta = 0
     if end is None:
-        return ALWAYS if start == 0 else Threshold("threshold", start)
-    return Threshold("bounded", start, end)
+        return ALWAYS if start == 0 else Threshold("threshold", start, zero=zero)
+    return Threshold("bounded", start, end, zero=zero)
 
 
 # -- several constraints --------------------------------------------------------------------------
@@ -444,7 +483,7 @@ def combine(thresholds: Iterable[Threshold]) -> Threshold:
     source = tuple(c for t in items for c in t.source)
     undecided = [t for t in items if not t.is_numeric]
     numeric = _intersect([t for t in items if t.is_numeric])
-    if not undecided or (numeric.status == "never" and numeric != ONLY_AT_ZERO):
+    if not undecided or (numeric.status == "never" and not numeric.zero):
         return attrs.evolve(numeric, source=source)
     parts = tuple(dict.fromkeys([*undecided, *([numeric] if numeric.status != "always" else [])]))
     if len(parts) == 1:
@@ -454,34 +493,35 @@ def combine(thresholds: Iterable[Threshold]) -> Threshold:
 
 def _interval(t: Threshold) -> tuple[sympy.Expr, sympy.Expr | None] | None:
     """A numeric threshold as the closed interval ``[low, high]`` it holds on (``high`` None: up
-    to 1), or None when it never holds."""
+    to 1), or None when it holds nowhere (an isolated delta = 0 aside)."""
     if t.status == "always":
         return sympy.Integer(0), None
     if t.status == "never":
-        return (sympy.Integer(0), sympy.Integer(0)) if t == ONLY_AT_ZERO else None
+        return None
     assert t.exact is not None
     return t.exact, t.upper if t.status == "bounded" else None
 
 
 def _intersect(items: Sequence[Threshold]) -> Threshold:
+    zero = all(t.holds_at(0) for t in items)
     low: sympy.Expr = sympy.Integer(0)
     high: sympy.Expr | None = None
     for t in items:
         interval = _interval(t)
         if interval is None:
-            return NEVER
+            return ONLY_AT_ZERO if zero else NEVER
         lo, hi = interval
         if not is_ge(low, lo):
             low = lo
         if hi is not None and (high is None or is_ge(high, hi)):
             high = hi
+    if high is not None and not is_ge(high, low):
+        return ONLY_AT_ZERO if zero else NEVER
     if high is None:
-        return ALWAYS if low == 0 else Threshold("threshold", low)
-    if not is_ge(high, low):
-        return NEVER
+        return ALWAYS if low == 0 else Threshold("threshold", low, zero=zero)
     if high == 0:
         return ONLY_AT_ZERO
-    return Threshold("bounded", low, high)
+    return Threshold("bounded", low, high, zero=zero and low != 0)
 
 
 def _max_of(items: Sequence[Threshold], values: Mapping[Any, Any]) -> Threshold:

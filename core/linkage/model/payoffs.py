@@ -113,7 +113,7 @@ def _payoff_map(
 
 
 def _optional_discount(value: Any) -> Discount | None:
-    return None if value is None or isinstance(value, Discount) else Discount(value)
+    return value if value is None or isinstance(value, Discount) else Discount(value)
 
 
 @attrs.frozen
