@@ -48,7 +48,11 @@ def bibtex_entry(s: Source) -> str:
     """One BibTeX entry."""
     fields: list[tuple[str, str]] = []
     if s.author:
-        fields.append(("author", "{" + bibtex_text(s.author) + "}"))
+        # "Last, First and Last, First" is parsed into names; anything else is an organisation,
+        # braced so that BibTeX keeps it whole
+        personal = "," in s.author or " and " in s.author
+        author = bibtex_text(s.author)
+        fields.append(("author", author if personal else "{" + author + "}"))
     fields.append(("title", "{" + bibtex_text(s.title) + "}"))
     if s.publisher:
         fields.append((CONTAINER_FIELD.get(s.type, "howpublished"), bibtex_text(s.publisher)))
