@@ -149,7 +149,9 @@ def test_calibration_agrees_with_the_record(case) -> None:
     values = case.as_of("2022-06-07").calibration()
     assert values[case.parameters["japan_alliance_gain"].symbol] > gain
     # the 2022 spot price is not kept until 2024
-    assert case.as_of("2023-09").calibration()[case.parameters["lng_spot"].symbol] == Rational(58, 5)
+    assert case.as_of("2023-09").calibration()[case.parameters["lng_spot"].symbol] == Rational(
+        58, 5
+    )
 
 
 def test_the_posterior_over_the_four_readings(case) -> None:

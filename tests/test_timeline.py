@@ -488,3 +488,11 @@ def test_check_warns_about_unsourced_observations(
     shock.write_text(sourced, encoding="utf-8")
     assert main(["check", str(shock)]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_explain_versus_a_chosen_hypothesis(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["timeline", "japan_russia", "--explain", "--versus", "essay_reading"]) == 0
+    out = capsys.readouterr().out
+    assert "russia_stated against essay_reading: log-likelihood ratio" in out
+    assert main(["timeline", "japan_russia", "--explain", "--versus", "essay"]) == 1
+    assert "no hypothesis 'essay'" in capsys.readouterr().err

@@ -186,8 +186,11 @@ class TimelineAnalysis:
         """The scored observations that have no source and are not tagged as estimates."""
         return [w for w in self.windows if not self.case.timeline[w.event].evidence(w.domain)]
 
-    def explain(self, error_rate: float | None = None) -> Explanation:
-        """What decides the ranking at ``error_rate`` (default the case's)."""
+    def explain(self, error_rate: float | None = None, versus: str | None = None) -> Explanation:
+        """What decides the ranking at ``error_rate`` (default the case's); the contributions
+        compare the leader with ``versus`` (default the runner-up)."""
+        if versus is not None:
+            self.case.hypothesis(versus)  # a clear error for an unknown id
         return explain(
             self.hypotheses,
             self.priors,
@@ -197,6 +200,7 @@ class TimelineAnalysis:
             self.unsourced,
             self.error_rate if error_rate is None else error_rate,
             self.resolution,
+            versus,
         )
 
     @cached_property
@@ -238,7 +242,9 @@ class TimelineAnalysis:
             for h, s in self.scores().items()
         }
 
-    def as_json(self, error_rate: float | None = None, *, explain: bool = False) -> dict[str, Any]:
+    def as_json(
+        self, error_rate: float | None = None, *, explain: bool = False, versus: str | None = None
+    ) -> dict[str, Any]:
         """The analysis as JSON-ready data (``docs/reference/json-output.md``)."""
         eps = self.error_rate if error_rate is None else error_rate
         order = self.case.domain_ids
@@ -288,7 +294,7 @@ class TimelineAnalysis:
             ],
             "equivalent": [list(g) for g in self.equivalent],
         }
-        x = self.explain(eps)
+        x = self.explain(eps, versus)
         out["indistinguishable"] = [list(g) for g in x.indistinguishable]
         if explain:
             out["explain"] = explanation_json(self.case, x)

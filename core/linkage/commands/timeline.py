@@ -22,11 +22,12 @@ def run(ns: argparse.Namespace) -> int:
         raise LinkageError(f"--error-rate must lie strictly between 0 and 0.5, got {eps:g}")
     t = TimelineAnalysis(case)
     if ns.format == "json":
-        text = json.dumps(t.as_json(eps, explain=ns.explain), indent=2, ensure_ascii=False) + "\n"
+        data = t.as_json(eps, explain=ns.explain, versus=ns.versus)
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif ns.format == "markdown":
-        text = render_timeline_markdown(t, explain=ns.explain, error_rate=eps)
+        text = render_timeline_markdown(t, explain=ns.explain, error_rate=eps, versus=ns.versus)
     else:
-        text = render_timeline_text(t, explain=ns.explain, error_rate=eps)
+        text = render_timeline_text(t, explain=ns.explain, error_rate=eps, versus=ns.versus)
     write(text, ns.output)
     return 0
 
@@ -40,6 +41,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="say what decides the ranking: the observations that carry it, unsourced "
         "observations, equivalent hypotheses, and the drop-one-observation check",
+    )
+    p.add_argument(
+        "--versus",
+        metavar="HYPOTHESIS",
+        help="with --explain: compare the leading hypothesis with this one (default: the runner-up)",
     )
     p.add_argument(
         "--error-rate",

@@ -63,6 +63,7 @@ class Explanation:
     ranking: Ranking
     leader: str
     runner_up: str | None
+    """The hypothesis the contributions compare the leader with."""
     log_ratio: float
     """The log-likelihood ratio of the leader against the runner-up (0 without a runner-up): the
     sum of the contributions."""
@@ -88,10 +89,12 @@ def explain(
     unsourced: Sequence[Window],
     error_rate: float,
     resolution: str,
+    versus: str | None = None,
 ) -> Explanation:
     """The explanation of a ranking: ``by_window`` holds each hypothesis' tally per observation
     (keyed by event index and domain), ``equivalent`` the groups of hypotheses with identical
-    predictions, ``unsourced`` the observations without a source."""
+    predictions, ``unsourced`` the observations without a source. The contributions compare the
+    leader with ``versus`` (default: the best hypothesis that does not tie with it)."""
     prior_log = {h: math.log(priors[h]) for h in order}
 
     def ll(t: Tally) -> float:
@@ -102,6 +105,10 @@ def explain(
     ranking = rank(score, order)
     leader = ranking[0][0]
     runner_up = ranking[1][0] if len(ranking) > 1 else None
+    if versus is not None and versus != leader:
+        if versus not in order:
+            raise ValueError(f"no hypothesis {versus!r} (hypotheses: {', '.join(order)})")
+        runner_up = versus
     contributions: list[Contribution] = []
     if runner_up is not None:
         for w in windows:

@@ -179,7 +179,11 @@ def explanation_lines(
 
 
 def render_timeline_text(
-    t: TimelineAnalysis, *, explain: bool = False, error_rate: float | None = None
+    t: TimelineAnalysis,
+    *,
+    explain: bool = False,
+    error_rate: float | None = None,
+    versus: str | None = None,
 ) -> str:
     """The record as a table (one row per period, a column per hypothesis), then the scores."""
     eps = t.error_rate if error_rate is None else error_rate
@@ -221,7 +225,7 @@ def render_timeline_text(
     if notes:
         lines += ["", *notes]
     if explain:
-        lines += ["", *explanation_lines(t, t.explain(eps))]
+        lines += ["", *explanation_lines(t, t.explain(eps, versus))]
     return "\n".join(lines) + "\n"
 
 
@@ -247,7 +251,11 @@ def _md(text: str) -> str:
 
 
 def render_timeline_markdown(
-    t: TimelineAnalysis, *, explain: bool = False, error_rate: float | None = None
+    t: TimelineAnalysis,
+    *,
+    explain: bool = False,
+    error_rate: float | None = None,
+    versus: str | None = None,
 ) -> str:
     """One Markdown table row per period with a column per hypothesis, then the scores."""
     eps = t.error_rate if error_rate is None else error_rate
@@ -292,7 +300,7 @@ def render_timeline_markdown(
             "## What decides the ranking",
             "",
             "```",
-            *explanation_lines(t, t.explain(eps)),
+            *explanation_lines(t, t.explain(eps, versus)),
             "```",
         ]
     return "\n".join(lines) + "\n"
