@@ -60,6 +60,12 @@ rules = [{ deviator = "A", domain = "d1", punished = ["d2"] }]
 """
 
 
+ONE_WAY = (
+    'id = "one_way"\nmode = "rules"\nrules = [{ deviator = "A", domain = "d1", punished = ["d2"] }]'
+)
+assert ONE_WAY in BASE
+
+
 def case_with(timeline: str, base: str = BASE) -> Case:
     return load_case_text(base + timeline, file="record.toml")
 
@@ -497,12 +503,10 @@ YEARS = 10  # x 3 domains: 30 observations per record
 def simulated() -> list[tuple[str, dict[str, float]]]:
     """(true hypothesis, posterior) for 200 records of 30 observations each, ε = 0.1; the true
     hypothesis is drawn from the (uniform) prior, so the posterior should be calibrated."""
-    base = load_case_text(
-        BASE.replace(
-            'rules = [{ deviator = "A", domain = "d1", punished = ["d2"] }]',
-            'rules = [{ deviator = "*", domain = "d2", punished = ["d1", "d3"] }]',
-        )
-    )
+    # three structures that stay distinct under subgame perfection: full linkage, none, and full
+    # linkage that never uses d3 as a lever (a deviation in d1 or d2 is not punished in d3)
+    protected = 'id = "protected"\nmode = "full"\nprotected = ["d3"]'
+    base = load_case_text(BASE.replace(ONE_WAY, protected))
     rng = np.random.default_rng(20250101)
     hyps = [h.id for h in base.hypotheses]
     out = []
@@ -514,8 +518,8 @@ def simulated() -> list[tuple[str, dict[str, float]]]:
             years=YEARS,
             error_rate=0.1,
             seed=rng,
-            deviation_rate=0.7,
-            settlement_rate=0.4,
+            deviation_rate=0.9,
+            settlement_rate=0.6,
         )
         assert len(record.timeline) * len(record.domain_ids) == 30
         out.append((truth, TimelineAnalysis(record).posterior()))
