@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from linkage.cases.case import Case
+from linkage.cases.case import Case, Observation
 from linkage.cases.dates import iso, units
 from linkage.record.automaton import (
     Prediction,
@@ -58,16 +58,10 @@ class Period:
         """Per scored domain: does ``hypothesis`` predict the recorded state?"""
         out = {}
         for k, state in self.observed.items():
-            coop = _cooperative(state)
+            coop = Observation(state).cooperative
             if coop is not None:
                 out[k] = self.predicted[hypothesis][k].cooperating == coop
         return out
-
-
-def _cooperative(state: str) -> bool | None:
-    return {"cooperating": True, "restructured": True, "suspended": False, "defected": False}.get(
-        state
-    )
 
 
 @attrs.frozen

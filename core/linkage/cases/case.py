@@ -20,7 +20,7 @@ import sympy
 
 from linkage.cases.dates import add_unit, day, iso
 from linkage.engine.analysis import Analysis
-from linkage.errors import LinkageError, ModelError
+from linkage.errors import ModelError
 from linkage.model.game import Game
 from linkage.model.structure import LinkageStructure
 from linkage.values import exact
@@ -384,13 +384,6 @@ class Case:
                 end = self.end if self.end is not None else iso(end_day)
             out.append((event.date, end, dict(changes), event))
         return out
-
-    def source(self, key: str) -> Source:
-        """The bibliography entry ``key``."""
-        try:
-            return self.bibliography[key]
-        except KeyError:
-            raise LinkageError(f"case {self.id} has no source {key!r}") from None
 
     def with_values(self, **values: Any) -> Case:
         """A copy with some parameter values replaced (exact numbers)."""

@@ -1107,8 +1107,9 @@ def _deviations(
             r.error(where, "incomplete deviation", expected="both 'player' and 'domains'")
             continue
         player = _player(spec["player"], f"{where}.player", players, r)
+        before = len(r.errors)
         domains = _domain_list(spec, "domains", where, domain_ids, r)
-        if not domains and not r.errors:
+        if not domains and len(r.errors) == before:
             r.error(f"{where}.domains", "no domains", expected="at least one domain id")
         closed = [k for k in domains if k not in open_now]
         if closed:
