@@ -39,13 +39,31 @@ def test_check_and_analyze(path: Path, capsys: pytest.CaptureFixture[str]) -> No
 @pytest.mark.parametrize("path", DYADS, ids=[p.stem for p in DYADS])
 def test_dyads_are_sourced_ranged_and_have_timelines(path: Path) -> None:
     case = load_case(path)
-    assert case.sources, "the case names its sources"
-    assert all(p.source for p in case.parameters.values())
+    assert case.cite and case.bibliography, "the case cites its bibliography"
+    assert all(p.source or p.cite for p in case.parameters.values())
     assert any(p.low is not None and p.high is not None for p in case.parameters.values())
     assert len(case.hypotheses) >= 2 and all(
-        h.source or h.structure.mode == "separate" for h in case.hypotheses
+        h.cite or h.structure.mode == "separate" for h in case.hypotheses
     )
-    assert len(case.timeline) >= 4 and all(e.source for e in case.timeline)
-    fit = TimelineAnalysis(case).fit
-    assert set(fit) == {h.id for h in case.hypotheses}
-    assert all(f["scored"] > 0 for f in fit.values())
+    assert len(case.timeline) >= 4 and all(e.cite for e in case.timeline)
+    assert case.end is not None and case.focal is not None
+    assert any(e.deviations for e in case.timeline), "the record names who deviated"
+    t = TimelineAnalysis(case)
+    assert set(t.fit) == {h.id for h in case.hypotheses}
+    assert all(f["scored"] > 0 for f in t.fit.values())
+    assert sum(t.posterior().values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("path", DYADS, ids=[p.stem for p in DYADS])
+def test_dyads_have_every_observation_sourced_and_cite_nothing_outside_the_repository(
+    path: Path,
+) -> None:
+    from linkage.cases.audit import case_warnings
+
+    case = load_case(path)
+    assert [str(w) for w in case_warnings(case)] == []
+    text = path.read_text(encoding="utf-8")
+    for outside in ("/work/", "cases.md", "shared/reference"):
+        assert outside not in text
+    # no political "signal" gain stands in for a punishment any more
+    assert "signal" not in " ".join(case.parameters)

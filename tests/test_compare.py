@@ -100,8 +100,17 @@ def test_rows_hold_the_exact_analysis(rich: Path) -> None:
     assert full.lever == case.analysis("full").lever["R"] == "lng"
     assert full.linked_holds is True and full.helps is False
     assert full.separate_holds == {"fish": True, "lng": True}
-    assert full.fit == {"matched": 3, "scored": 4, "share": 0.75}
-    assert separate.fit == {"matched": 4, "scored": 4, "share": 1.0}
+    # fit: years matched and scored (2020-01 to 2022-06 both domains cooperate; from the shock on
+    # fish is suspended, which 'full' does not predict, for the last year of the record)
+    assert full.fit is not None and separate.fit is not None
+    assert (full.fit["matched"], full.fit["scored"]) == (5.83, 6.83)
+    assert (separate.fit["matched"], separate.fit["scored"], separate.fit["share"]) == (
+        6.83,
+        6.83,
+        1,
+    )
+    # one year of mismatch at the default error rate 0.1: a Bayes factor of 9 for 'separate'
+    assert separate.fit["posterior"] == pytest.approx(0.9, abs=1e-3)
     assert separate.gain == 0 and separate.helps_interval is None
     assert full.delta == {"J": sympy.Rational(3, 5), "R": sympy.Rational(3, 5)}
 
@@ -152,8 +161,8 @@ def test_cli_columns_choose_and_order(rich: Path, capsys: pytest.CaptureFixture[
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0].split() == ["gain", "case", "fit"]
-    assert lines[2].split() == ["0.2500", "rich_case", "75%", "(3/4)"]
-    assert lines[3].split() == ["0.0000", "rich_case", "100%", "(4/4)"]
+    assert lines[2].split() == ["0.2500", "rich_case", "85%", "(5.83/6.83)"]
+    assert lines[3].split() == ["0.0000", "rich_case", "100%", "(6.83/6.83)"]
 
 
 def test_cli_unknown_column_is_a_clear_error(
@@ -197,7 +206,7 @@ def test_latex_is_booktabs_and_escaped(rich: Path) -> None:
     assert r"\begin{tabular}{llll}" in text and text.rstrip().endswith(r"\end{tabular}")
     assert text.index(r"\toprule") < text.index(r"\midrule") < text.index(r"\bottomrule")
     assert r"case & title & $\delta^*$ separate & fit \\" in text
-    assert r"rich\_case & Rich 50\% case & J 0.5000; R 0.3333 & 75\% (3/4) \\" in text
+    assert r"rich\_case & Rich 50\% case & J 0.5000; R 0.3333 & 85\% (5.83/6.83) \\" in text
     assert latex_escape(r"a_b&c%d$e#f{g}h~i^j\k") == (
         r"a\_b\&c\%d\$e\#f\{g\}h\textasciitilde{}i\textasciicircum{}j\textbackslash{}k"
     )
@@ -222,7 +231,8 @@ def test_json_has_exact_values_and_per_domain_detail(rich: Path) -> None:
     assert full["helps_interval"]["low"] == "1/4" and full["helps_interval"]["high_value"] == 0.5
     assert full["gain"] == {"exact": "1/4", "value": 0.25}
     assert full["delta"]["R"] == {"exact": "3/5", "value": 0.6}
-    assert full["fit"]["share"] == 0.75 and full["lever"] == "lng" and full["vulnerable"] == "R"
+    assert full["fit"]["share"] == pytest.approx(5.828 / 6.828, abs=1e-3)
+    assert full["lever"] == "lng" and full["vulnerable"] == "R"
 
 
 def test_output_file(rich: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

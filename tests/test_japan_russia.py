@@ -11,6 +11,8 @@ from sympy import Rational
 from linkage.cases import load_case, load_case_text
 from linkage.cli import main
 from linkage.errors import CaseError
+from linkage.sensitivity.breakeven import breakeven
+from linkage.timeline import TimelineAnalysis
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,7 @@ def test_domains_hypotheses_and_timeline(case) -> None:
     ):
         assert needed in dates
     assert any(d.startswith("2022-02") or d.startswith("2022-03") for d in dates)
-    assert all(e.source for e in case.timeline)
+    assert all(e.cite for e in case.timeline)
 
 
 def test_every_parameter_has_a_source(case) -> None:
@@ -109,3 +111,55 @@ def test_json_analysis_of_the_bundled_case(capsys: pytest.CaptureFixture[str]) -
     assert set(data["hypotheses"]) >= {"russia_stated", "essay_reading", "japan_position"}
     assert data["separate"]["critical_delta"]["Japan"]["lng"]["status"] == "always"
     assert data["parameters"]["f98_fee"]["source"].startswith("[S]")
+
+
+# -- the recoded record (issue 9) ---------------------------------------------------------------
+def test_the_record_names_the_deviations_and_the_settlement(case) -> None:
+    deviations = [(e.date, d.player, d.domains) for e in case.timeline for d in e.deviations]
+    assert deviations == [
+        ("2022-02-25", "Japan", ("sanctions",)),
+        ("2022-06-07", "Japan", ("f98", "aid")),
+    ]
+    (settled,) = [e for e in case.timeline if e.settlements]
+    assert settled.date == "2022-09-30" and settled.settlements[0].domains == ("f98", "aid")
+    assert case.focal == "2022-06-07" and case.end == "2025-12-31"
+
+
+def test_no_coding_before_the_record_has_it(case) -> None:
+    # aid: no source says when the assistance began, so it is not coded before 2022
+    aid = [(e.date, e.observed["aid"].state) for e in case.timeline if "aid" in e.observed]
+    assert aid[0] == ("1998-05-21", "unknown") and aid[1] == ("2022-06-07", "suspended")
+    # Sakhalin-2 LNG is not a domain before production began
+    t = TimelineAnalysis(case)
+    assert "lng" not in t.periods[0].open and "lng" in t.periods[1].open
+    assert not any("signal" in name for name in case.parameters)
+
+
+def test_calibration_agrees_with_the_record(case) -> None:
+    war = case.changes_at("2022-06-07")
+    # Japan sanctioned: its alliance gain is above the model's own break-even
+    gain = breakeven(
+        case,
+        "japan_alliance_gain",
+        player="Japan",
+        hypothesis="japan_position",
+        changes=war,
+        involving="sanctions",
+    )
+    values = case.as_of("2022-06-07").calibration()
+    assert values[case.parameters["japan_alliance_gain"].symbol] > gain
+    # the 2022 spot price is not kept until 2024
+    assert case.as_of("2023-09").calibration()[case.parameters["lng_spot"].symbol] == Rational(
+        58, 5
+    )
+
+
+def test_the_posterior_over_the_four_readings(case) -> None:
+    t = TimelineAnalysis(case)
+    post = t.posterior()
+    assert max(post, key=post.__getitem__) == "russia_stated"
+    assert sum(post.values()) == pytest.approx(1.0)
+    # the essay's trigger (a Japanese deviation in LNG) is not in the record: its reading predicts
+    # exactly what Japan's position does, and the tool says so
+    assert ("essay_reading", "japan_position") in t.equivalent
+    assert post["essay_reading"] == post["japan_position"]

@@ -11,7 +11,7 @@ import sympy
 
 from linkage import plots
 from linkage.cases.case import Case
-from linkage.cases.loader import load_case
+from linkage.cases.loader import load_case, load_case_text
 from linkage.cli import main
 from linkage.compare import compare
 from linkage.engine.threshold import combine
@@ -189,28 +189,62 @@ def test_region_errors(case: Case) -> None:
 
 
 # -- timeline -----------------------------------------------------------------------------------
-def test_timeline_cells_show_observed_and_predicted_states(case: Case) -> None:
+def test_timeline_strips_show_observed_and_predicted_states(case: Case) -> None:
     from matplotlib.colors import to_hex
 
     fig = plots.plot_timeline(case)
     t = TimelineAnalysis(case)
     colours = plots.STATE_COLOURS
-    for i, start in enumerate(["2020-01", "2021", "2022-06"]):
-        rows = {r.hypothesis: r for r in t.periods if r.start == start}
+    assert [p.start for p in t.periods] == ["2020-01", "2021", "2022-06"]
+    for i, p in enumerate(t.periods):
         for k in case.domain_ids:
-            observed = rows["full"].observed.get(k, "")
             cell = one(fig, f"observed/{k}/{i}")
-            assert to_hex(cell.get_facecolor()) == colours[observed]
-            for h, r in rows.items():
-                state = "cooperating" if r.predicted[k] else "breakdown"
-                assert to_hex(one(fig, f"predicted/{h}/{k}/{i}").get_facecolor()) == colours[state]
+            assert to_hex(cell.get_facecolor()) == colours[p.observed.get(k, "")].lower()
+            for h, per in p.predicted.items():
+                bar = one(fig, f"predicted/{h}/{k}/{i}")
+                assert to_hex(bar.get_facecolor()) == colours[per[k].state].lower()
+                assert bool(bar.get_hatch()) == per[k].punished
+                mismatch = by_gid(fig, f"mismatch/{h}/{k}/{i}")
+                assert len(mismatch) == (p.matches(h).get(k) is False)
     # fish is observed suspended from 2022-06; states carry forward between events
-    assert to_hex(one(fig, "observed/fish/2").get_facecolor()) == colours["suspended"]
-    assert to_hex(one(fig, "observed/fish/1").get_facecolor()) == colours["cooperating"]
-    marks = [x.get_text() for x in fig.axes[0].texts]
-    scored = sum(len(r.scored) for r in t.periods)
-    assert len(marks) == scored and set(marks) <= {"✓", "✗"}
-    assert "fit: full" in fig.axes[0].get_title()
+    assert to_hex(one(fig, "observed/fish/2").get_facecolor()) == colours["suspended"].lower()
+    assert to_hex(one(fig, "observed/fish/1").get_facecolor()) == colours["cooperating"].lower()
+    assert "posterior full" in fig.axes[0].get_title()
+
+
+def test_timeline_widths_are_proportional_to_time(case: Case) -> None:
+    fig = plots.plot_timeline(case)
+    t = TimelineAnalysis(case)
+    widths = [one(fig, f"observed/fish/{i}").get_width() for i in range(len(t.periods))]
+    # 2020-01 to 2021: one year; 2021 to 2022-06: 17 months; the last period: one year (no end)
+    assert widths[0] == pytest.approx(1.0)
+    assert widths[1] == pytest.approx(1 + 5 / 12, abs=0.01)
+    assert widths[2] == pytest.approx(1.0, abs=0.01)
+    for p, w in zip(t.periods, widths, strict=True):
+        assert w == pytest.approx(p.length, rel=0.01)
+
+
+def test_timeline_colours_are_distinct_and_labels_do_not_overlap() -> None:
+    colours = [c.lower() for c in plots.STATE_COLOURS.values()]
+    assert len(set(colours)) == len(colours)
+    assert plots.STATE_COLOURS["partial"] != plots.STATE_COLOURS["suspended"]
+    # five events within a month: the numbered labels go to separate lanes
+    events = "\n".join(
+        f'[[timeline]]\ndate = 2022-06-{day:02d}\ntitle = "e{day}"\nobserved = {{ d1 = "cooperating" }}'
+        for day in (1, 4, 8, 15, 29)
+    )
+    text = EXAMPLE.read_text(encoding="utf-8") + "\n" + events + "\n"
+    busy = load_case_text(text.replace("[case]\n", "[case]\nend = 2024-01-01\n", 1))
+    fig = plots.plot_timeline(busy)
+    renderer = fig.canvas.get_renderer()
+    boxes = [one(fig, f"event-label/{n}").get_window_extent(renderer) for n in range(5)]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+    keys = [one(fig, f"event-key/{n}").get_window_extent(renderer) for n in range(5)]
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            assert not a.overlaps(b)
 
 
 def test_timeline_needs_events() -> None:

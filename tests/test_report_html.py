@@ -153,7 +153,7 @@ def test_sections_hold_conditions_thresholds_plots_and_timeline(report_file: Pat
         "Conditions in closed form",
         "Plots",
         "Timeline",
-        "Fit",
+        "Scores",
     ):
         assert f">{heading}</h" in section
     # J's separate fish constraint (1-δ)g <= 2δ in closed form, and its critical value g/(g+2)
@@ -161,9 +161,16 @@ def test_sections_hold_conditions_thresholds_plots_and_timeline(report_file: Pat
     assert "<mfrac><mi>g</mi><mrow><mi>g</mi><mo>+</mo><mn>2</mn></mrow></mfrac>" in section
     # thresholds plot, region plot for g (d does not enter the payoffs), timeline plot
     assert section.count("<img ") == 3
-    # the timeline table scores the 2022 breakdown of fish: 'full' predicts cooperation (✗)
-    assert "break / suspended" in section and "coop / suspended" in section
-    assert ">75%<" in section and ">100%<" in section
+    # the timeline table, one row per period and a column per hypothesis, scores the 2022
+    # breakdown of fish: 'full' predicts cooperation (✗), 'separate' a breakdown (✓)
+    timeline = section.split(">Timeline</h3>", 1)[1]
+    shock = timeline.split("Shock &lt;&amp;&gt;", 1)[1].split("</tr>", 1)[0]
+    assert (
+        '<span class="no">✗ fish</span>' in shock
+        and '<span class="yes">✓</span><br>- fish' in shock
+    )
+    assert timeline.count("Shock &lt;&amp;&gt;") == 1
+    assert "(85%)" in timeline and "(100%)" in timeline
 
 
 def test_report_bytes_are_deterministic(report_file: Path, tiny: Path) -> None:

@@ -274,8 +274,11 @@ def load_cases(names: Iterable[str | os.PathLike[str]]) -> tuple[list[Case], lis
     return cases, failures
 
 
-def compare(cases: Iterable[Case | str | os.PathLike[str]]) -> Comparison:
-    """Compare cases given as :class:`Case` objects, case files, directories or bundled ids."""
+def compare(cases: Iterable[Case | str | os.PathLike[str]], *, at: str | None = None) -> Comparison:
+    """Compare cases given as :class:`Case` objects, case files, directories or bundled ids, each
+    at the calibration in force at ``at``, or by default at its ``focal`` date (the file's values
+    without one). A :class:`Case` already taken :meth:`~linkage.cases.case.Case.as_of` a date
+    keeps it unless ``at`` is given."""
     loaded: list[Case] = []
     failures: list[Failure] = []
     names: list[str | os.PathLike[str]] = []
@@ -291,6 +294,8 @@ def compare(cases: Iterable[Case | str | os.PathLike[str]]) -> Comparison:
     rows: list[ComparisonRow] = []
     for case in sorted(loaded, key=lambda c: (c.id, c.path or "")):
         try:
+            if at is not None or case.at is None:
+                case = case.as_of(at if at is not None else case.focal)
             rows += case_rows(case)
         except LinkageError as exc:
             failures.append(Failure(case.path or case.id, one_line(exc)))

@@ -17,8 +17,9 @@ can be read back, and saves it as PNG or SVG when given ``path``:
     :math:`\pm 50\%` of its value when it has no range; the calibrated value is a vertical line and
     is always one of the grid points.
 :func:`plot_timeline`
-    the state of every domain in every period between the timeline's events: observed, then
-    predicted by each hypothesis, as coloured strips (✓/✗ where a prediction is scored).
+    the state of every domain over time, recorded and predicted by each hypothesis, as strips
+    whose widths are proportional to time (punishment phases hatched, mismatches ticked, events
+    numbered and keyed below).
 :func:`plot_linkage_gain`
     across cases and hypotheses, the linkage gain :math:`\max_{i,k}\delta_{ik} - \max_i\delta_i^L`
     (see :mod:`linkage.compare`) as labelled bars.
@@ -57,16 +58,18 @@ SVG_HASH_SALT = "linkage"
 PLOT_RC: dict[str, Any] = {"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path", "font.size": 9}
 
 STATE_COLOURS: dict[str, str] = {
-    "cooperating": "#2e7d32",
-    "restructured": "#81c784",
-    "partial": "#f9a825",
-    "unknown": "#bdbdbd",
-    "suspended": "#ef6c00",
-    "defected": "#c62828",
-    "breakdown": "#c62828",
-    "": "#ffffff",
+    "cooperating": "#009E73",
+    "restructured": "#56B4E9",
+    "partial": "#F0E442",
+    "suspended": "#E69F00",
+    "defected": "#D55E00",
+    "unknown": "#BBBBBB",
+    "breakdown": "#CC79A7",
+    "": "#FFFFFF",
 }
-"""Colours of domain states in :func:`plot_timeline` (``""``: nothing observed yet)."""
+"""Colours of domain states in :func:`plot_timeline`, from the Okabe–Ito palette (distinct under
+the common colour-vision deficiencies): the recorded states, ``breakdown`` (a hypothesis'
+prediction) and ``""`` (nothing recorded)."""
 
 NEVER_HEIGHT = 1.0
 """Height of the hatched bar that shows a ``never`` threshold."""
@@ -216,7 +219,7 @@ def parameter_range(case: Case, parameter: str) -> tuple[float, float, tuple[flo
         known = ", ".join(case.parameters) or "none"
         raise LinkageError(f"case {case.id!r} has no parameter {parameter!r} (parameters: {known})")
     pv = case.parameters[parameter]
-    value = _float(pv.value)
+    value = _float(case.calibration()[pv.symbol])  # the value in force at the case's date
     nonnegative = bool(pv.symbol.is_nonnegative)
     low = _float(pv.low) if pv.low is not None and pv.low.is_number else None
     high = _float(pv.high) if pv.high is not None and pv.high.is_number else None
@@ -249,7 +252,7 @@ def region_boundaries(
 
     s = symbolic if symbolic is not None else case.symbolic_analysis(case.hypothesis(hypothesis).id)
     symbol = case.parameters[parameter].symbol
-    others = {p.symbol: p.value for name, p in case.parameters.items() if name != parameter}
+    others = {s: v for s, v in case.calibration().items() if s != symbol}
     separate = [
         c.subs(others)
         for per in s.separate_constraints.values()
@@ -283,7 +286,7 @@ def plot_region(
         raise LinkageError(f"a region plot needs at least 2 points, got {points}")
     lo, hi, shaded = parameter_range(case, parameter)
     pv = case.parameters[parameter]
-    value = _float(pv.value)
+    value = _float(case.calibration()[pv.symbol])
     grid = np.union1d(np.linspace(lo, hi, points), [value])
     separate, linked = region_boundaries(case, parameter, grid, hyp.id, symbolic=symbolic)
     fig = new_figure(6.0, 4.0)
@@ -348,7 +351,7 @@ def _discount_lines(ax: Axes, case: Case, parameter: str, grid: Any) -> None:
     import numpy as np
 
     symbol = case.parameters[parameter].symbol
-    others = {p.symbol: p.value for name, p in case.parameters.items() if name != parameter}
+    others = {s: v for s, v in case.calibration().items() if s != symbol}
     drawn: dict[str, str] = {}
     for i, p in enumerate(case.players):
         d = case.game.discount.of(p).subs(others)
@@ -374,84 +377,182 @@ def _discount_lines(ax: Axes, case: Case, parameter: str, grid: Any) -> None:
 
 
 # -- timeline -----------------------------------------------------------------------------------
+def decimal_year(ordinal: int) -> float:
+    """A day as a decimal year (1 July 2022 ≈ 2022.5), the x axis of :func:`plot_timeline`."""
+    import datetime as dt
+
+    d = dt.date.fromordinal(ordinal)
+    start = dt.date(d.year, 1, 1).toordinal()
+    return d.year + (ordinal - start) / (dt.date(d.year + 1, 1, 1).toordinal() - start)
+
+
+def label_lanes(xs: Sequence[float], gap: float) -> list[int]:
+    """A lane (row) for each label at ``xs`` (in increasing order) so that labels in one lane are
+    at least ``gap`` apart: the first lane where it fits."""
+    ends: list[float] = []
+    lanes = []
+    for x in xs:
+        for lane, last in enumerate(ends):
+            if x - last >= gap:
+                ends[lane] = x
+                lanes.append(lane)
+                break
+        else:
+            ends.append(x)
+            lanes.append(len(ends) - 1)
+    return lanes
+
+
+TIMELINE_WIDTH = 10.0
+"""Width of the timeline figure, in inches."""
+
+
 def plot_timeline(
     case: Case,
     path: str | os.PathLike[str] | None = None,
     *,
     timeline: TimelineAnalysis | None = None,
 ) -> Figure:
-    """Observed and predicted domain states, period by period, as coloured strips.
+    """Observed and predicted domain states over time, as strips whose widths are proportional to
+    time; every event is a numbered marker, keyed below the strips.
 
-    ``timeline``: the case's :class:`~linkage.timeline.TimelineAnalysis`, if already computed."""
+    Per domain, one strip for the record and one per hypothesis. Predicted breakdowns in a
+    punishment phase are hatched; a black tick under a prediction marks time in which it differs
+    from the record. ``timeline``: the case's :class:`~linkage.timeline.TimelineAnalysis`, if
+    already computed."""
+    import textwrap
+
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     matplotlib = _matplotlib()
     if not case.timeline:
         raise LinkageError(f"case {case.id!r} has no [[timeline]] events to plot")
     t = timeline if timeline is not None else TimelineAnalysis(case)
-    hyps = [h.id for h in case.hypotheses]
-    starts = [start for start, _end, _changes, _event in case.periods]
-    by_period: dict[tuple[str, str], Any] = {(r.start, r.hypothesis): r for r in t.periods}
+    hyps = list(t.hypotheses)
+    segs = t.segments
+    x0, x1 = decimal_year(segs[0].start), decimal_year(segs[-1].end)
     rows: list[tuple[str, str, str | None]] = []  # (label, domain, hypothesis or None = observed)
     for k in case.domain_ids:
-        rows.append((f"{k}: observed", k, None))
+        rows.append((f"{k}: record", k, None))
         rows += [(f"{k}: {h}", k, h) for h in hyps]
-    fig = new_figure(max(5.0, 2.5 + 1.1 * len(starts)), 1.2 + 0.32 * len(rows))
+    events = [(i, e) for i, e in enumerate(case.timeline)]
+    key_lines = [
+        textwrap.shorten(f"{n + 1}  {e.date}  {e.title}", 62, placeholder="…")
+        for n, (_i, e) in enumerate(events)
+    ]
+    half = (len(key_lines) + 1) // 2
+    strip_height = 0.9 + 0.26 * len(rows)
+    key_height = 0.2 + 0.16 * half
+    fig = new_figure(TIMELINE_WIDTH, strip_height + key_height + 0.6)
     with matplotlib.rc_context(PLOT_RC):
-        ax = fig.subplots()
+        ax, key = fig.subplots(2, 1, height_ratios=[strip_height, key_height])
+        ax.set_facecolor("white")
         for y, (_label, k, h) in enumerate(rows):
-            for i, start in enumerate(starts):
-                r = by_period[(start, h or hyps[0])]
+            for i, (seg, period) in enumerate(zip(segs, t.periods, strict=True)):
+                if k not in seg.open:
+                    continue
+                left, width = (
+                    decimal_year(seg.start),
+                    decimal_year(seg.end) - decimal_year(seg.start),
+                )
+                style: dict[str, Any] = {"height": 0.8, "edgecolor": "white", "lw": 0.3}
                 if h is None:
-                    state = r.observed.get(k, "")
-                    gid = f"observed/{k}/{i}"
-                else:
-                    state = "cooperating" if r.predicted[k] else "breakdown"
-                    gid = f"predicted/{h}/{k}/{i}"
+                    state = period.observed.get(k, "")
+                    ax.barh(
+                        y,
+                        width,
+                        left=left,
+                        color=STATE_COLOURS[state],
+                        gid=f"observed/{k}/{i}",
+                        **style,
+                    )
+                    continue
+                pred = period.predicted[h][k]
                 ax.barh(
                     y,
-                    1.0,
-                    left=i,
-                    height=0.8,
-                    color=STATE_COLOURS.get(state, "#bdbdbd"),
-                    edgecolor="#999999",
-                    lw=0.5,
-                    gid=gid,
+                    width,
+                    left=left,
+                    color=STATE_COLOURS[pred.state],
+                    hatch="////" if pred.punished else None,
+                    gid=f"predicted/{h}/{k}/{i}",
+                    **style,
                 )
-                if h is not None and k in r.scored:
-                    ax.text(
-                        i + 0.5,
-                        y,
-                        "✓" if r.scored[k] else "✗",
-                        ha="center",
-                        va="center",
-                        color="white",
-                        fontsize=8,
+                if period.matches(h).get(k) is False:
+                    ax.barh(
+                        y + 0.36,
+                        width,
+                        left=left,
+                        height=0.14,
+                        color="black",
+                        lw=0,
+                        gid=f"mismatch/{h}/{k}/{i}",
                     )
-        ax.set_yticks(range(len(rows)), [label for label, _k, _h in rows])
-        ax.invert_yaxis()
-        ax.set_xticks([i + 0.5 for i in range(len(starts))], starts, rotation=30, ha="right")
-        ax.set_xlim(0, len(starts))
+        axes_width = 0.72 * TIMELINE_WIDTH  # inches, about
+        gap = 0.2 * (x1 - x0) / axes_width  # two digits at 7 pt are under 0.2 in wide
+        xs = [decimal_year(e.day) for _i, e in events]
+        lanes = label_lanes(xs, gap)
+        for n, (x, lane) in enumerate(zip(xs, lanes, strict=True)):
+            ax.axvline(x, color="#555555", lw=0.4, ls=":", zorder=0, gid=f"event/{n}")
+            ax.text(
+                x,
+                -0.9 - 0.55 * lane,
+                str(n + 1),
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                gid=f"event-label/{n}",
+            )
+        ax.set_yticks(range(len(rows)), [label for label, _k, _h in rows], fontsize=7)
+        ax.set_ylim(len(rows) - 0.5, -1.0 - 0.55 * (max(lanes) + 1))
+        ax.set_xlim(x0, x1)
+        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.tick_params(axis="both", length=0)
-        for side in ("top", "right", "left", "bottom"):
+        for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
-        fit = ", ".join(
-            f"{h} {'n/a' if f['share'] is None else format(f['share'], '.0%')}"
-            for h, f in t.fit.items()
+        for j in range(1, len(case.domain_ids)):
+            ax.axhline(j * (len(hyps) + 1) - 0.5, color="#999999", lw=0.6)
+        post = t.posterior()
+        ax.set_title(
+            _title(
+                case,
+                "record and predictions; posterior "
+                + ", ".join(f"{h} {post[h]:.2f}" for h in hyps),
+            )
         )
-        ax.set_title(_title(case, f"observed vs predicted; fit: {fit}"))
-        used = [
-            "cooperating",
-            "breakdown",
-            *sorted({r.observed[k] for r in t.periods for k in r.observed} - {"cooperating"}),
+        used = ["cooperating", "breakdown"] + [
+            s
+            for s in ("restructured", "partial", "suspended", "defected", "unknown", "")
+            if any(s == p.observed.get(k, "") for p in t.periods for k in p.open)
+        ]
+        handles: list[Any] = [
+            Patch(facecolor=STATE_COLOURS[s], edgecolor="#999999", label=s or "not recorded")
+            for s in used
+        ]
+        handles += [
+            Patch(
+                facecolor=STATE_COLOURS["breakdown"],
+                hatch="////",
+                edgecolor="white",
+                label="punishment phase",
+            ),
+            Line2D([], [], color="black", lw=3, label="prediction ≠ record"),
         ]
         ax.legend(
-            handles=[Patch(color=STATE_COLOURS.get(s, "#bdbdbd"), label=s) for s in used],
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            fontsize=7,
-            frameon=False,
+            handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False
         )
+        key.axis("off")
+        for j, line in enumerate(key_lines):
+            col, row = divmod(j, half)
+            key.text(
+                0.5 * col,
+                1.0 - row / max(half, 1),
+                line,
+                fontsize=7,
+                va="top",
+                transform=key.transAxes,
+                gid=f"event-key/{j}",
+            )
     return _finish(fig, path)
 
 

@@ -8,12 +8,14 @@ passed to ``eval`` or ``sympify``.
 
 The format is documented in ``docs/reference/case-files.md``. Version 1 accepts the minimal form
 (``[case]``, ``[strategy]``, ``[[domains]]`` with ``payoffs``, ``[linkage]``) and the full form
-(``[parameters]``, models, salience, ``[[hypotheses]]``, ``[[timeline]]``).
+(``[parameters]``, models, salience, ``[[hypotheses]]``, ``[[timeline]]``). Version 2 adds the
+record's keys (deviations, settlements, observations with their evidence, domains that open and
+close, ``[scoring]``, ``focal`` and ``end``) and the bibliography (``[sources]``, ``cite``); a
+version-1 file is read the same way.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import difflib
 import itertools
 import tomllib
@@ -25,12 +27,20 @@ import sympy
 
 from linkage.cases.case import (
     OBSERVED_STATES,
+    RESOLUTIONS,
+    SOURCE_TYPES,
     Case,
+    Deviation,
     DomainInfo,
     Event,
     Hypothesis,
+    Observation,
     ParameterValue,
+    Scoring,
+    Settlement,
+    Source,
 )
+from linkage.cases.dates import DATE_FORMS, day, normalise
 from linkage.cases.locate import key_lines, line_of
 from linkage.errors import CaseError, CaseErrors, LinkageError
 from linkage.expr import ExpressionError, parse_expression, to_exact
@@ -40,7 +50,8 @@ from linkage.model.structure import LinkageStructure, Rule
 from linkage.plugins.manager import get_host
 from linkage.symbols import delta
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+SUPPORTED_FORMATS = (1, 2)
 MAX_FILE_BYTES = 2_000_000
 
 TOP_KEYS = (
@@ -52,6 +63,8 @@ TOP_KEYS = (
     "linkage",
     "hypotheses",
     "timeline",
+    "scoring",
+    "sources",
 )
 CASE_KEYS = (
     "id",
@@ -63,8 +76,11 @@ CASE_KEYS = (
     "format",
     "unit",
     "note",
+    "focal",
+    "end",
+    "cite",
 )
-PARAM_KEYS = ("value", "low", "high", "unit", "source", "note")
+PARAM_KEYS = ("value", "low", "high", "unit", "source", "note", "cite")
 DOMAIN_KEYS = (
     "id",
     "title",
@@ -77,10 +93,40 @@ DOMAIN_KEYS = (
     "discount",
     "source",
     "note",
+    "cite",
 )
-LINKAGE_KEYS = ("mode", "protected", "rules", "name", "title", "source", "note", "id")
+LINKAGE_KEYS = (
+    "mode",
+    "protected",
+    "rules",
+    "name",
+    "title",
+    "source",
+    "note",
+    "id",
+    "prior",
+    "cite",
+)
 RULE_KEYS = ("deviator", "domain", "punished")
-EVENT_KEYS = ("date", "title", "set", "observed", "source", "note")
+EVENT_KEYS = (
+    "date",
+    "title",
+    "set",
+    "observed",
+    "deviation",
+    "settlement",
+    "opens",
+    "closes",
+    "source",
+    "cite",
+    "estimate",
+    "note",
+)
+OBSERVATION_KEYS = ("state", "by", "cite", "source", "estimate", "note")
+DEVIATION_KEYS = ("player", "domains", "note")
+SETTLEMENT_KEYS = ("player", "domains", "note")
+SCORING_KEYS = ("resolution", "error_rate", "error_rates")
+SOURCE_KEYS = ("type", "author", "title", "publisher", "date", "url", "doi", "note")
 
 
 class _Reader:
@@ -250,9 +296,12 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
         if isinstance(data.get("case"), dict)
         else FORMAT_VERSION,
     )
-    if version != FORMAT_VERSION:
+    if version not in SUPPORTED_FORMATS or isinstance(version, bool):
         r.error(
-            "format", "unsupported case-file format", expected=str(FORMAT_VERSION), found=version
+            "format",
+            "unsupported case-file format",
+            expected=" or ".join(str(v) for v in SUPPORTED_FORMATS),
+            found=version,
         )
         return None
     case_table = r.table(data.get("case"), "case") if "case" in data else None
@@ -292,7 +341,19 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
         if info.kind == "ordinal" and set(info.salience) != set(players)
     )
     hypotheses = _hypotheses(data, players, domain_ids, r, isolated)
-    timeline = _timeline(data.get("timeline", []), params, domain_ids, r)
+    timeline = _timeline(data.get("timeline", []), params, domain_ids, r, players)
+    bibliography = _sources(data.get("sources", {}), r)
+    _check_citations(data, bibliography, r)
+    scoring = _scoring(data.get("scoring", {}), r)
+    focal = _date(case_table["focal"], "case.focal", r) if "focal" in case_table else None
+    end = _date(case_table["end"], "case.end", r) if "end" in case_table else None
+    if end is not None and timeline and day(end) < timeline[-1].day:
+        r.error(
+            "case.end",
+            "the record ends before its last event",
+            expected=f"a date on or after {timeline[-1].date}",
+            found=end,
+        )
     if r.errors:
         return None
     _check_discount_values(discount, params, timeline, r)
@@ -316,6 +377,11 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
         hypotheses=hypotheses,
         timeline=timeline,
         domains=infos,
+        focal=focal,
+        end=end,
+        scoring=scoring,
+        bibliography=bibliography,
+        cite=_cites(case_table, "case", r),
     )
 
 
@@ -377,6 +443,7 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
                 unit=r.string(spec, "unit", path),
                 source=r.string(spec, "source", path),
                 note=r.string(spec, "note", path),
+                cite=_cites(spec, path, r),
             )
         else:
             value = r.expression(spec, path, known)
@@ -631,6 +698,7 @@ def _domains(
             salience=salience,
             source=r.string(table, "source", path),
             note=r.string(table, "note", path),
+            cite=_cites(table, path, r),
         )
     return domains, infos
 
@@ -797,7 +865,14 @@ def _hypotheses(
             s = _structure(table, "linkage", players, domain_ids, r, "linkage", isolated)
             if s is not None:
                 out.append(
-                    Hypothesis(s.name, s, title=str(table.get("title", "")), source=s.source)
+                    Hypothesis(
+                        s.name,
+                        s,
+                        title=str(table.get("title", "")),
+                        source=s.source,
+                        prior=_prior(table, "linkage", r),
+                        cite=_cites(table, "linkage", r),
+                    )
                 )
     raw = data.get("hypotheses", [])
     if not isinstance(raw, list):
@@ -826,6 +901,8 @@ def _hypotheses(
                     title=r.string(table, "title", path),
                     source=r.string(table, "source", path),
                     note=r.string(table, "note", path),
+                    prior=_prior(table, path, r),
+                    cite=_cites(table, path, r),
                 )
             )
     if not out:
@@ -840,30 +917,33 @@ def _hypotheses(
 
 
 def _date(value: Any, path: str, r: _Reader) -> str | None:
-    if isinstance(value, _dt.date | _dt.datetime):
-        return value.isoformat()[:10]
-    if isinstance(value, str):
-        for fmt, n in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
-            try:
-                _dt.datetime.strptime(value, fmt)
-                if len(value) == n:
-                    return value
-            except ValueError:
-                continue
-    r.error(
-        path, "invalid date", expected="a TOML date (2022-06-07) or 'YYYY-MM' / 'YYYY'", found=value
-    )
-    return None
+    date = normalise(value)
+    if date is None:
+        r.error(path, "invalid date", expected=DATE_FORMS, found=value)
+    return date
 
 
 def _timeline(
-    value: Any, params: Mapping[str, ParameterValue], domain_ids: list[str], r: _Reader
+    value: Any,
+    params: Mapping[str, ParameterValue],
+    domain_ids: list[str],
+    r: _Reader,
+    players: list[str],
 ) -> tuple[Event, ...]:
     if not isinstance(value, list):
         r.error("timeline", "wrong type", expected="an array of tables ([[timeline]])", found=value)
         return ()
     names = {n: p.symbol for n, p in params.items()}
     events: list[Event] = []
+    # Domains opened by an event do not exist before it; the others exist from the start.
+    opened_later = {
+        k
+        for spec in value
+        if isinstance(spec, dict) and isinstance(spec.get("opens"), list)
+        for k in spec["opens"]
+        if isinstance(k, str)
+    }
+    open_now = set(domain_ids) - opened_later
     for i, spec in enumerate(value):
         path = f"timeline[{i}]"
         table = r.table(spec, path)
@@ -899,14 +979,23 @@ def _timeline(
                 )
                 continue
             changes[name] = e
-        observed: dict[str, str] = {}
-        for did, state in (r.table(table.get("observed", {}), f"{path}.observed") or {}).items():
-            if did not in domain_ids:
-                r.unknown(f"{path}.observed.{did}", "domain", did, domain_ids)
-            elif state not in OBSERVED_STATES:
-                r.unknown(f"{path}.observed.{did}", "state", state, OBSERVED_STATES)
-            else:
-                observed[did] = state
+        opens = _domain_list(table, "opens", path, domain_ids, r)
+        closes = _domain_list(table, "closes", path, domain_ids, r)
+        for k in opens:
+            if k in open_now:
+                r.error(f"{path}.opens", f"domain '{k}' is already open", found=k)
+        open_now |= set(opens)
+        for k in closes:
+            if k not in open_now:
+                r.error(f"{path}.closes", f"domain '{k}' is not open", found=k)
+        open_now -= set(closes)
+        observed = _observed(table, path, domain_ids, players, open_now, r)
+        deviations = _deviations(table.get("deviation"), path, domain_ids, players, open_now, r)
+        settlements = _settlements(table.get("settlement"), path, domain_ids, players, r)
+        estimate = table.get("estimate", False)
+        if not isinstance(estimate, bool):
+            r.error(f"{path}.estimate", "wrong type", expected="true or false", found=estimate)
+            estimate = False
         if date is not None:
             events.append(
                 Event(
@@ -916,10 +1005,17 @@ def _timeline(
                     observed,
                     source=r.string(table, "source", path),
                     note=r.string(table, "note", path),
+                    cite=_cites(table, path, r),
+                    estimate=estimate,
+                    deviations=deviations,
+                    settlements=settlements,
+                    opens=opens,
+                    closes=closes,
+                    line=line_of(r.lines, path),
                 )
             )
     for a, b in itertools.pairwise(events):
-        if b.date < a.date:
+        if b.day < a.day:
             r.error(
                 "timeline",
                 "events out of order",
@@ -927,6 +1023,275 @@ def _timeline(
                 found=f"{b.date} after {a.date}",
             )
     return tuple(events)
+
+
+def _domain_list(
+    table: Mapping[str, Any], key: str, path: str, domain_ids: list[str], r: _Reader
+) -> tuple[str, ...]:
+    """An array of domain ids at ``table[key]`` (empty when absent)."""
+    if key not in table:
+        return ()
+    names = r.strings(table[key], f"{path}.{key}")
+    for name in names:
+        if name not in domain_ids:
+            r.unknown(f"{path}.{key}", "domain", name, domain_ids)
+    return tuple(n for n in names if n in domain_ids)
+
+
+def _player(value: Any, path: str, players: list[str], r: _Reader) -> str | None:
+    if not isinstance(value, str):
+        r.error(path, "wrong type", expected="a player name", found=value)
+        return None
+    if value not in players:
+        r.unknown(path, "player", value, players)
+        return None
+    return value
+
+
+def _observed(
+    table: Mapping[str, Any],
+    path: str,
+    domain_ids: list[str],
+    players: list[str],
+    open_now: set[str],
+    r: _Reader,
+) -> dict[str, Observation]:
+    """``observed``: per domain, a state or ``{state, by, cite, source, estimate, note}``."""
+    out: dict[str, Observation] = {}
+    for did, spec in (r.table(table.get("observed", {}), f"{path}.observed") or {}).items():
+        where = f"{path}.observed.{did}"
+        if did not in domain_ids:
+            r.unknown(where, "domain", did, domain_ids)
+            continue
+        if did not in open_now:
+            r.error(
+                where,
+                f"domain '{did}' is not open at this event",
+                expected="an observation of an open domain (see 'opens' and 'closes')",
+                found=did,
+            )
+            continue
+        fields: dict[str, Any] = {}
+        if isinstance(spec, dict):
+            r.keys(spec, OBSERVATION_KEYS, where)
+            state = spec.get("state")
+            if "state" not in spec:
+                r.error(
+                    where, "missing key 'state'", expected="one of " + ", ".join(OBSERVED_STATES)
+                )
+                continue
+            if "by" in spec:
+                fields["by"] = _player(spec["by"], f"{where}.by", players, r)
+            estimate = spec.get("estimate", False)
+            if not isinstance(estimate, bool):
+                r.error(f"{where}.estimate", "wrong type", expected="true or false", found=estimate)
+                estimate = False
+            fields.update(
+                cite=_cites(spec, where, r),
+                source=r.string(spec, "source", where),
+                note=r.string(spec, "note", where),
+                estimate=estimate,
+            )
+            state_path = f"{where}.state"
+        else:
+            state, state_path = spec, where
+        if state not in OBSERVED_STATES:
+            r.unknown(state_path, "state", state, OBSERVED_STATES)
+            continue
+        out[did] = Observation(state, line=line_of(r.lines, where), **fields)
+    return out
+
+
+def _tables(value: Any, path: str, what: str, r: _Reader) -> list[tuple[str, dict[str, Any]]]:
+    """A table or an array of tables, with the key path of each."""
+    if isinstance(value, dict):
+        return [(path, value)]
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return [(f"{path}[{j}]", v) for j, v in enumerate(value)]
+    r.error(path, "wrong type", expected=f"{what} or an array of them", found=value)
+    return []
+
+
+def _deviations(
+    value: Any,
+    path: str,
+    domain_ids: list[str],
+    players: list[str],
+    open_now: set[str],
+    r: _Reader,
+) -> tuple[Deviation, ...]:
+    """``deviation``: ``{player, domains}`` (or an array of them): who deviated where."""
+    if value is None:
+        return ()
+    out = []
+    for where, spec in _tables(value, f"{path}.deviation", "a table {player, domains}", r):
+        r.keys(spec, DEVIATION_KEYS, where)
+        if "player" not in spec or "domains" not in spec:
+            r.error(where, "incomplete deviation", expected="both 'player' and 'domains'")
+            continue
+        player = _player(spec["player"], f"{where}.player", players, r)
+        before = len(r.errors)
+        domains = _domain_list(spec, "domains", where, domain_ids, r)
+        if not domains and len(r.errors) == before:
+            r.error(f"{where}.domains", "no domains", expected="at least one domain id")
+        closed = [k for k in domains if k not in open_now]
+        if closed:
+            r.error(
+                f"{where}.domains",
+                "a deviation in a domain that is not open",
+                expected="open domains only (see 'opens' and 'closes')",
+                found=closed,
+            )
+            continue
+        if player is not None and domains:
+            out.append(Deviation(player, domains, note=r.string(spec, "note", where)))
+    return tuple(out)
+
+
+def _settlements(
+    value: Any, path: str, domain_ids: list[str], players: list[str], r: _Reader
+) -> tuple[Settlement, ...]:
+    """``settlement``: ``true`` (every punishment phase ends) or ``{player, domains}`` (or an
+    array of them): the phases of the deviations by ``player`` in any of ``domains`` end."""
+    if value is None or value is False:
+        return ()
+    if value is True:
+        return (Settlement(),)
+    out = []
+    for where, spec in _tables(value, f"{path}.settlement", "true or a table {player, domains}", r):
+        r.keys(spec, SETTLEMENT_KEYS, where)
+        player = (
+            _player(spec["player"], f"{where}.player", players, r) if "player" in spec else None
+        )
+        domains = _domain_list(spec, "domains", where, domain_ids, r)
+        out.append(Settlement(player, domains, note=r.string(spec, "note", where)))
+    return tuple(out)
+
+
+def _cites(table: Mapping[str, Any], path: str, r: _Reader) -> tuple[str, ...]:
+    """The bibliography keys ``table`` cites (checked against ``[sources]`` by
+    :func:`_check_citations`)."""
+    if "cite" not in table:
+        return ()
+    value = table["cite"]
+    return (value,) if isinstance(value, str) else tuple(r.strings(value, f"{path}.cite"))
+
+
+def _check_citations(
+    data: Mapping[str, Any], bibliography: Mapping[str, Source], r: _Reader
+) -> None:
+    """Every ``cite`` key names an entry of ``[sources]``."""
+
+    def check(table: Any, path: str) -> None:
+        if not isinstance(table, dict) or "cite" not in table:
+            return
+        keys = table["cite"]
+        for key in [keys] if isinstance(keys, str) else keys if isinstance(keys, list) else []:
+            if isinstance(key, str) and key not in bibliography:
+                if bibliography:
+                    r.unknown(f"{path}.cite", "source", key, sorted(bibliography))
+                else:
+                    r.error(
+                        f"{path}.cite",
+                        "unknown source",
+                        expected="a key of the case's [sources] table (it has none)",
+                        found=key,
+                    )
+
+    check(data.get("case"), "case")
+    check(data.get("linkage"), "linkage")
+    for section in ("parameters",):
+        for name, spec in (
+            (data.get(section) or {}).items() if isinstance(data.get(section), dict) else []
+        ):
+            check(spec, f"{section}.{name}")
+    for section in ("domains", "hypotheses", "timeline"):
+        items = data.get(section)
+        for i, spec in enumerate(items if isinstance(items, list) else []):
+            check(spec, f"{section}[{i}]")
+            if section == "timeline" and isinstance(spec, dict):
+                observed = spec.get("observed")
+                for k, o in observed.items() if isinstance(observed, dict) else []:
+                    check(o, f"timeline[{i}].observed.{k}")
+
+
+def _prior(table: Mapping[str, Any], path: str, r: _Reader) -> float:
+    """A hypothesis' prior weight: a positive number (default 1)."""
+    value = table.get("prior", 1)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        r.error(f"{path}.prior", "wrong prior", expected="a positive number", found=value)
+        return 1.0
+    return float(value)
+
+
+def _scoring(value: Any, r: _Reader) -> Scoring:
+    """``[scoring]``: the resolution the record is coded at and its error rate."""
+    table = r.table(value, "scoring")
+    if not table:
+        return Scoring()
+    r.keys(table, SCORING_KEYS, "scoring")
+    fields: dict[str, Any] = {}
+    if "resolution" in table:
+        res = table["resolution"]
+        if res in RESOLUTIONS:
+            fields["resolution"] = res
+        else:
+            r.unknown("scoring.resolution", "resolution", res, RESOLUTIONS)
+
+    def rate(v: Any, where: str) -> float | None:
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v < 0.5:
+            r.error(
+                where, "error rate out of range", expected="a number between 0 and 0.5", found=v
+            )
+            return None
+        return float(v)
+
+    if "error_rate" in table:
+        eps = rate(table["error_rate"], "scoring.error_rate")
+        if eps is not None:
+            fields["error_rate"] = eps
+    if "error_rates" in table:
+        raw = table["error_rates"]
+        if not isinstance(raw, list) or not raw:
+            r.error("scoring.error_rates", "wrong type", expected="an array of numbers", found=raw)
+        else:
+            rates = [rate(v, f"scoring.error_rates[{j}]") for j, v in enumerate(raw)]
+            fields["error_rates"] = tuple(sorted({e for e in rates if e is not None}))
+    return Scoring(**fields)
+
+
+def _sources(value: Any, r: _Reader) -> dict[str, Source]:
+    """``[sources]``: the bibliography, one table per key."""
+    table = r.table(value, "sources")
+    if not table:
+        return {}
+    out: dict[str, Source] = {}
+    for key, spec in table.items():
+        path = f"sources.{key}"
+        entry = r.table(spec, path)
+        if entry is None:
+            continue
+        r.keys(entry, SOURCE_KEYS, path)
+        kind = r.string(entry, "type", path, default="web")
+        if kind not in SOURCE_TYPES:
+            r.unknown(f"{path}.type", "source type", kind, SOURCE_TYPES)
+            kind = "web"
+        date = ""
+        if "date" in entry:
+            date = _date(entry["date"], f"{path}.date", r) or ""
+        title = r.string(entry, "title", path, required=True)
+        out[key] = Source(
+            key,
+            title,
+            type=kind,
+            author=r.string(entry, "author", path),
+            publisher=r.string(entry, "publisher", path),
+            date=date,
+            url=r.string(entry, "url", path),
+            doi=r.string(entry, "doi", path),
+            note=r.string(entry, "note", path),
+        )
+    return out
 
 
 def resolve_case(name: str, *, host: Any = None) -> Path:

@@ -12,7 +12,17 @@ import argparse
 import importlib
 from collections.abc import Callable
 
-MODULES = ("analyze", "check", "compare", "new_plugin", "plugins", "plot", "report", "timeline")
+MODULES = (
+    "analyze",
+    "check",
+    "compare",
+    "new_plugin",
+    "plugins",
+    "plot",
+    "report",
+    "sources",
+    "timeline",
+)
 
 EXIT_USER_ERROR = 1
 """The exit status of a command that failed because of the user's input."""

@@ -34,3 +34,13 @@ def add_cases_argument(p: argparse.ArgumentParser) -> None:
         metavar="CASE",
         help="case files (TOML), bundled case ids, or directories (all their *.toml files)",
     )
+
+
+def add_at_argument(p: argparse.ArgumentParser, default: str) -> None:
+    """The ``--at DATE`` option: judge cases at the calibration in force at a date."""
+    p.add_argument(
+        "--at",
+        metavar="DATE",
+        help="judge at the calibration in force at DATE (YYYY-MM-DD, YYYY-MM or YYYY): the "
+        f"file's values changed by every timeline event up to DATE (default: {default})",
+    )

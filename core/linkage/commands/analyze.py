@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from linkage.commands import command
-from linkage.commands._common import load, write
+from linkage.commands._common import add_at_argument, load, write
 
 
 def run(ns: argparse.Namespace) -> int:
@@ -13,7 +13,7 @@ def run(ns: argparse.Namespace) -> int:
     from linkage.render.report import CaseReport
 
     fmt = get_host().lookup("output_formats", ns.format)
-    case = load(ns.case)
+    case = load(ns.case).as_of(ns.at)
     write(fmt.render(CaseReport(case)), ns.output)
     return 0
 
@@ -27,5 +27,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default="text",
         help="output format: text, json, markdown, latex, or a plugin's",
     )
+    add_at_argument(p, "the file's values")
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.set_defaults(func=run)

@@ -11,6 +11,8 @@ from linkage.errors import CaseErrors, LinkageError
 
 
 def run(ns: argparse.Namespace) -> int:
+    from linkage.cases.audit import case_warnings
+
     failed = 0
     for name in ns.cases:
         try:
@@ -29,6 +31,8 @@ def run(ns: argparse.Namespace) -> int:
             f"{len(case.parameters)} parameters, {len(case.hypotheses)} hypotheses, "
             f"{len(case.timeline)} events"
         )
+        for warning in case_warnings(case):
+            print(f"linkage: warning: {warning}", file=sys.stderr)
     return 1 if failed else 0
 
 

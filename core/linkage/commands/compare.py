@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from linkage.commands import EXIT_USER_ERROR, command
-from linkage.commands._common import add_cases_argument, write
+from linkage.commands._common import add_at_argument, add_cases_argument, write
 
 # Kept here, not imported, so that `linkage --help` does not load the engine; a test checks that
 # they match linkage.render.comparison.FORMATS and linkage.compare.COLUMNS.
@@ -26,7 +26,7 @@ def run(ns: argparse.Namespace) -> int:
     from linkage.render.comparison import render_comparison
 
     columns = parse_columns(ns.columns)  # an unknown column is an error before any work
-    result = compare(ns.cases)
+    result = compare(ns.cases, at=ns.at)
     for failure in result.failures:
         print(f"linkage: error: {failure}", file=sys.stderr)
     if not result.rows:
@@ -48,5 +48,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="A,B,C",
         help="columns to show, in this order; one of: " + COLUMNS,
     )
+    add_at_argument(p, "each case's focal date, else the file's values")
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.set_defaults(func=run)

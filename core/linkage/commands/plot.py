@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from linkage.commands import command
-from linkage.commands._common import load
+from linkage.commands._common import add_at_argument, load
 from linkage.errors import LinkageError
 
 KINDS = ("thresholds", "region", "timeline", "gain")
@@ -27,7 +27,7 @@ def run(ns: argparse.Namespace) -> int:
     names = expand(ns.cases)
     if len(names) != 1:
         raise LinkageError(f"'plot {ns.kind}' draws one case, got {len(names)}: {', '.join(names)}")
-    case = load(names[0])
+    case = load(names[0]).as_of(ns.at)
     if ns.kind == "thresholds":
         plots.plot_thresholds(case, ns.hypothesis, path=ns.output)
     elif ns.kind == "region":
@@ -60,4 +60,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--points", type=int, default=200, help="grid points of the region plot (default 200)"
     )
+    add_at_argument(p, "the file's values; the timeline plot follows the record")
     p.set_defaults(func=run)

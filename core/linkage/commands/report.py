@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from linkage.commands import EXIT_USER_ERROR, command
-from linkage.commands._common import add_cases_argument, write
+from linkage.commands._common import add_at_argument, add_cases_argument, write
 
 
 def run(ns: argparse.Namespace) -> int:
@@ -18,6 +18,7 @@ def run(ns: argparse.Namespace) -> int:
     from linkage.render.html_report import render_report
 
     cases, failures = load_cases(ns.cases)
+    cases = [c.as_of(ns.at if ns.at is not None else c.focal) for c in cases]
     for failure in failures:
         print(f"linkage: error: {failure}", file=sys.stderr)
     if not cases:
@@ -40,4 +41,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-plots", action="store_true", help="leave out the plots (no matplotlib needed)"
     )
+    add_at_argument(p, "each case's focal date, else the file's values")
     p.set_defaults(func=run)

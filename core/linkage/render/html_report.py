@@ -13,7 +13,8 @@ The page holds
 * a section per case (``<section class="case" id="case-ID">``): parameters, every hypothesis'
   verdict (the per-hypothesis rows of :mod:`linkage.compare`), the thresholds table, the
   conditions in closed form (the cleared constraints and their critical :math:`\delta`, separate
-  and under each hypothesis), the plots, and the timeline table with each hypothesis' fit.
+  and under each hypothesis), the plots, and the timeline table (one row per period, a column per
+  hypothesis) with each hypothesis' score on the record.
 """
 
 from __future__ import annotations
@@ -29,6 +30,16 @@ from linkage.engine.constraints import DeviationConstraint
 from linkage.errors import LinkageError
 from linkage.render.html import anchor, comparison_table, math, svg_figure, table, threshold_math
 from linkage.render.report import CaseReport
+from linkage.render.timeline import (
+    LEGEND,
+    SCORE_HEAD,
+    equivalence_lines,
+    number,
+    observed_cell,
+    prediction_lines,
+    probability,
+    score_rows,
+)
 from linkage.timeline import TimelineAnalysis
 
 MAX_REGION_PLOTS = 3
@@ -163,43 +174,52 @@ def _conditions(report: CaseReport) -> str:
 
 
 def _timeline(case: Case, t: TimelineAnalysis | None) -> str:
+    """The record: one row per period with a column per hypothesis, then the scores."""
     if t is None:
         return '<h3>Timeline</h3>\n<p class="muted">No timeline in this case file.</p>'
-    ids = case.domain_ids
-    rows = []
-    for p in t.periods:
-        cells = [
-            escape(f"{p.start} – {p.end or 'now'}"),
-            escape(p.event),
-            f"<code>{escape(p.hypothesis)}</code>",
-        ]
-        for k in ids:
-            pred = "coop" if p.predicted[k] else "break"
-            obs = p.observed.get(k, "") or "–"
-            mark = (
-                ""
-                if k not in p.scored
-                else (
-                    ' <span class="yes">✓</span>' if p.scored[k] else ' <span class="no">✗</span>'
-                )
-            )
-            cells.append(f"{pred} / {escape(obs)}{mark}")
-        rows.append(cells)
-    fit_rows = [
+    hyps = t.hypotheses
+
+    def cell(lines: Sequence[str]) -> str:
+        out = []
+        for line in lines:
+            text = escape(line)
+            if line.startswith("✗"):
+                text = f'<span class="no">{text}</span>'
+            elif line == "✓":
+                text = f'<span class="yes">{text}</span>'
+            out.append(text)
+        return "<br>".join(out)
+
+    rows = [
         [
-            f"<code>{escape(h)}</code>",
-            str(f["matched"]),
-            str(f["scored"]),
-            "n/a" if f["share"] is None else f"{100 * f['share']:.0f}%",
+            escape(p.start),
+            escape(f"{number(p.length)} {t.resolution[0]}"),
+            escape(p.title),
+            escape(observed_cell(t, p)),
+            *(cell(prediction_lines(t, p, h)) for h in hyps),
         ]
-        for h, f in t.fit.items()
+        for p in t.periods
     ]
+    eps = t.error_rate
+    sensitivity = [
+        [escape(f"{e:g}"), *(probability(post[h]) for h in hyps)]
+        for e, post in t.sensitivity().items()
+    ]
+    notes = "".join(f'<p class="note">{escape(line)}</p>\n' for line in equivalence_lines(t))
     return (
         "<h3>Timeline</h3>\n"
-        '<p class="note">Each cell: predicted (coop/break) / observed; ✓ or ✗ where scored.</p>\n'
-        + table(["period", "event", "hypothesis", *(escape(k) for k in ids)], rows)
-        + "\n<h4>Fit</h4>\n"
-        + table(["hypothesis", "matched", "scored", "share"], fit_rows)
+        f'<p class="note">{escape(LEGEND)}</p>\n'
+        + table(
+            ["from", "length", "event", "observed", *(f"<code>{escape(h)}</code>" for h in hyps)],
+            rows,
+        )
+        + f'\n<h4>Scores</h4>\n<p class="note">Error rate ε = {eps:g}, one observation per '
+        f"domain per {escape(t.resolution)}; Bayes factors against the leader.</p>\n"
+        + table(SCORE_HEAD, [[escape(c) for c in row] for row in score_rows(t, eps)])
+        + "\n"
+        + table(["ε", *(f"<code>{escape(h)}</code>" for h in hyps)], sensitivity)
+        + "\n"
+        + notes
     )
 
 
@@ -279,6 +299,7 @@ def case_section(
         ("domains", ", ".join(case.domain_ids)),
         ("strategy", case.game.strategy.kind),
         ("hypotheses", ", ".join(h.id for h in case.hypotheses)),
+        ("calibrated at", case.at or "the file's values"),
     ]
     deltas = ", ".join(f"{escape(p)} {math(discount.of(p))}" for p in case.players)
     out.append(

@@ -153,6 +153,7 @@ class CaseReport:
             "title": case.title,
             "players": list(case.players),
             "domains": list(case.domain_ids),
+            "at": case.at,
             "strategy": case.game.strategy.kind,
             "strategy_options": case.game.strategy.as_json(),
             "discount": case.game.subs(case.calibration()).discount.as_json(),

@@ -1,0 +1,34 @@
+"""``linkage sources CASE``: a case's bibliography, as a reference list or BibTeX."""
+
+from __future__ import annotations
+
+import argparse
+
+from linkage.commands import command
+from linkage.commands._common import load, write
+from linkage.errors import LinkageError
+
+
+def run(ns: argparse.Namespace) -> int:
+    from linkage.render.bibliography import render_bibtex, render_sources_text
+
+    case = load(ns.case)
+    if not case.bibliography:
+        raise LinkageError(f"case {case.id!r} has no [sources] table")
+    text = render_bibtex(case) if ns.format == "bibtex" else render_sources_text(case)
+    write(text, ns.output)
+    return 0
+
+
+@command("sources", "list a case's sources (its bibliography), as text or BibTeX")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("case", help="a case file (TOML) or the id of a bundled case")
+    p.add_argument(
+        "--format",
+        "-f",
+        default="text",
+        choices=("text", "bibtex"),
+        help="text: a reference list with what cites each source; bibtex: a .bib file",
+    )
+    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p.set_defaults(func=run)
