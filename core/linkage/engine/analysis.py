@@ -141,10 +141,9 @@ class Analysis:
 
     @cached_property
     def linked_binding(self) -> dict[str, DeviationConstraint]:
-        """Per player, the worst deviation, the state where it is worst, and its punishment. A
-        player whose deviations gain nothing anywhere (``D <= C`` in every domain) has no
-        constraint and no entry."""
-        return {p: binding(cs) for p, cs in self.linked_constraints.items() if cs}
+        """Per player, the worst deviation, the state where it is worst, and its punishment (a
+        player whose deviations gain nothing anywhere gets a single-domain one that holds)."""
+        return {p: binding(cs) for p, cs in self.linked_constraints.items()}
 
     @cached_property
     def linked_thresholds(self) -> dict[str, Threshold]:

@@ -64,9 +64,6 @@ def render_text(report: CaseReport) -> str:
         if h.title:
             lines.append(f"  {h.title}" + (f" (source: {h.source})" if h.source else ""))
         for p in g.players:
-            if p not in ah.linked_binding:
-                lines.append(f"  {p}: no deviation gains anything: no constraint")
-                continue
             c = ah.linked_binding[p]
             dev = ", ".join(k for k in case.domain_ids if k in c.deviation)
             pun = ", ".join(k for k in case.domain_ids if k in c.punished)
