@@ -2,13 +2,13 @@
 
 Case files write decimals (``0.95``, ``4.48``) and the engine keeps them as exact rationals
 (``19/20``, ``112/25``). Every output shows such values as decimals again, through
-:func:`decimal`: a rational with a finite decimal expansion is shown *exactly* when it has at most
-:data:`EXACT_DIGITS` significant digits (``0.95``, ``2177``, ``0.00028``), and every other value
-is rounded to ``digits`` significant digits (``1/3`` is ``0.3333`` at the default
-:data:`DIGITS`). Integer digits are never rounded away (``123456`` stays ``123456``).
+:func:`decimal`: a value is rounded to ``digits`` significant digits (``1/3`` is ``0.3333`` at the
+default :data:`DIGITS`), which shows a short decimal exactly (``0.95``, ``0.00028``); integer
+digits are never rounded away (``2177``, ``123456``).
 
-:func:`is_short_decimal` says whether a rational is one of the exact decimals; printers use it to
-write such coefficients of closed forms as decimals too (``0.00028·x`` rather than ``7·x/25000``).
+:func:`is_short_decimal` says whether a rational has a finite decimal expansion of at most
+:data:`EXACT_DIGITS` significant digits; printers write such coefficients of closed forms as exact
+decimals (``0.00028·x`` rather than ``7·x/25000``).
 This module imports nothing but sympy and the standard library, so every layer can use it.
 """
 
@@ -24,8 +24,8 @@ DIGITS = 4
 """Default number of significant digits of a value that is not an exact short decimal."""
 
 EXACT_DIGITS = 12
-"""A rational with a finite decimal expansion of at most this many significant digits is shown
-exactly, whatever ``digits`` says: what the user wrote comes back as they wrote it."""
+"""A rational with a finite decimal expansion of at most this many significant digits is an exact
+short decimal (:func:`is_short_decimal`), written as a decimal inside closed forms."""
 
 
 def _fraction(x: Any) -> Fraction | None:
@@ -56,6 +56,14 @@ def _exact_decimal(f: Fraction) -> Decimal | None:
         value = Decimal(f.numerator) / Decimal(f.denominator)
     digits = len(value.normalize().as_tuple().digits)
     return value if digits <= EXACT_DIGITS else None
+
+
+def _significant(value: Decimal) -> int:
+    return len(value.normalize().as_tuple().digits)
+
+
+def _integer_digits(value: Decimal) -> int:
+    return max(0, value.adjusted() + 1)
 
 
 def is_short_decimal(x: Any) -> bool:
@@ -99,7 +107,7 @@ def decimal(x: Any, digits: int = DIGITS) -> str:
     f = _fraction(x)
     if f is not None:
         exact = _exact_decimal(f)
-        if exact is not None:
+        if exact is not None and _significant(exact) <= max(digits, _integer_digits(exact)):
             return _plain(exact)
         with localcontext() as ctx:
             ctx.prec = 80

@@ -173,8 +173,12 @@ class Case:
         for h in self.hypotheses:
             if h.id == hypothesis_id:
                 return h
-        known = ", ".join(h.id for h in self.hypotheses)
-        raise ModelError(f"case {self.id} has no hypothesis {hypothesis_id!r} (known: {known})")
+        ids = [h.id for h in self.hypotheses]
+        close = difflib.get_close_matches(str(hypothesis_id), ids, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ModelError(
+            f"case {self.id} has no hypothesis {hypothesis_id!r} ({hint}known: {', '.join(ids)})"
+        )
 
     @cached_property
     def _analyses(self) -> dict[tuple[object, ...], Analysis]:

@@ -124,9 +124,7 @@ class _Reader:
 
     def warn(self, path: str, message: str, *, hint: str | None = None) -> None:
         self.warnings.append(
-            CaseWarning(
-                self._say(message), self.file, path, line_of(self.lines, path), hint=hint
-            )
+            CaseWarning(self._say(message), self.file, path, line_of(self.lines, path), hint=hint)
         )
 
     def error(
