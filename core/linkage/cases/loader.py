@@ -661,7 +661,9 @@ def _domains(
         if not did:
             # what the file probably meant as the id (a misspelt key): never "unknown" later on
             r.broken["domain"].update(
-                v for k, v in table.items() if isinstance(v, str) and _did_you_mean(k, ("id",))
+                v
+                for k, v in table.items()
+                if isinstance(v, str) and (k.lower() == "id" or _did_you_mean(k.lower(), ("id",)))
             )
             continue
         if did in seen:

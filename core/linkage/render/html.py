@@ -143,7 +143,6 @@ def svg_figure(fig: Figure, caption: str) -> str:
 COMPARISON_COLUMNS = (
     "case",
     "hypothesis",
-    "delta",
     "separate",
     "linked",
     "helps_interval",

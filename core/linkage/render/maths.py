@@ -108,7 +108,7 @@ def _positive_part(expr: sympy.Basic) -> sympy.Expr | None:
 
 
 # -- text ---------------------------------------------------------------------------------------
-class _Text(StrPrinter):
+class _Text(StrPrinter):  # type: ignore[misc]
     def __init__(self, notation: Notation) -> None:
         super().__init__({"order": None})
         self.notation = notation
@@ -119,14 +119,14 @@ class _Text(StrPrinter):
     def _print_Rational(self, expr: sympy.Rational) -> str:
         if is_short_decimal(expr):
             return _exact(expr)
-        return super()._print_Rational(expr)
+        return str(super()._print_Rational(expr))
 
     def _print_Mul(self, expr: sympy.Expr) -> str:
         split = _decimal_coefficient(expr)
         if split is None:
             return str(super()._print_Mul(expr))
         c, rest = split
-        body = self.parenthesize(rest, PRECEDENCE["Mul"], strict=True)
+        body = str(self.parenthesize(rest, PRECEDENCE["Mul"], strict=True))
         return ("-" if c < 0 else "") + _exact(abs(c)) + "*" + body
 
     def _print_Max(self, expr: sympy.Expr) -> str:
@@ -152,7 +152,7 @@ def latex_name(name: str, declared: str = "") -> str:
     return r"\mathrm{" + name.replace("_", r"\_") + "}"
 
 
-class _Latex(LatexPrinter):
+class _Latex(LatexPrinter):  # type: ignore[misc]
     def __init__(self, notation: Notation) -> None:
         super().__init__({"mul_symbol": None, "long_frac_ratio": 2})
         self.notation = notation
@@ -177,7 +177,7 @@ class _Latex(LatexPrinter):
         if split is None:
             return str(super()._print_Mul(expr))
         c, rest = split
-        body = self.parenthesize(rest, PRECEDENCE["Mul"], strict=True)
+        body = str(self.parenthesize(rest, PRECEDENCE["Mul"], strict=True))
         return ("-" if c < 0 else "") + _exact(abs(c)) + r"\," + body
 
     def _print_Max(self, expr: sympy.Expr, exp: str | None = None) -> str:
@@ -190,7 +190,7 @@ class _Latex(LatexPrinter):
 
 
 # -- MathML -------------------------------------------------------------------------------------
-class _MathML(MathMLPresentationPrinter):
+class _MathML(MathMLPresentationPrinter):  # type: ignore[misc]
     def __init__(self, notation: Notation) -> None:
         super().__init__({"mul_symbol": None})
         self.notation = notation
