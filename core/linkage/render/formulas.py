@@ -235,18 +235,6 @@ def cleared(f: Formula, style: str = "text") -> str:
     }.get(f.form, "")
 
 
-def describe_kind(kind: str) -> tuple[str, str]:
-    """(meaning, per-domain formula) of an aggregate kind."""
-    meaning, formula, _ = KINDS[kind]
-    return meaning, formula
-
-
-def used_kinds(formulas: list[Formula]) -> list[str]:
-    """The aggregate kinds that appear in ``formulas``, in :data:`KINDS` order."""
-    seen = {f.gain.kind for f in formulas} | {f.stake.kind for f in formulas}
-    return [k for k in KINDS if k in seen]
-
-
 __all__ = [
     "KINDS",
     "Aggregate",

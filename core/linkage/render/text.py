@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sympy
 
+from linkage.decimals import decimal
 from linkage.engine.analysis import Analysis, Interval
 from linkage.render.formulas import TEXT_NAMES, Aggregate, Formula, cleared, rule
 from linkage.render.report import CaseReport, count, fmt_threshold, threshold_number, yes
@@ -34,8 +35,6 @@ def interval_text(interval: Interval | None, digits: int) -> str:
 
 
 def _number(x: sympy.Expr, digits: int) -> str:
-    from linkage.decimals import decimal
-
     return decimal(x, digits) if x.is_number else sympy.sstr(x)
 
 
