@@ -46,12 +46,15 @@ def test_text_output_reads_at_a_glance(capsys: pytest.CaptureFixture[str]) -> No
     # the verdict comes first: its table within the first lines, details after
     assert lines[2].startswith("Verdict at the calibration")
     assert lines[3].split()[:5] == ["hypothesis", "package", "holds", "linkage", "helps"]
-    assert lines[4].split()[:6] == ["linkage", "no", "no", "0.4706", "0.6", "none"]
+    assert lines[4].split()[:6] == ["linkage", "no", "no", "0.5455", "0.6", "none"]
     assert "Each domain alone (separate enforcement): holds in d1; fails in d2" in lines[5]
     assert lines.index("Details") < 10
-    # the structured form: aggregates named, then the threshold in them, exactly
-    assert "g = g[d1] + g[d2] = 4; s = s[d1] + s[d2] = 4.5" in out
-    assert "δ* = g/(g + s) = 8/17 ≈ 0.4706" in out
+    # the structured form: aggregates named, then the threshold in them, exactly; A's binding
+    # deviation is in d2 once d1 is punished (subgame perfection), on the path it needs 8/17
+    assert "A: binding constraint: deviate in {d2} once {d1} is punished, punished in {d2}" in out
+    assert "g = g[d2] = 3; s = s[d2] = 2.5" in out
+    assert "δ* = g/(g + s) = 6/11 ≈ 0.5455" in out
+    assert "on the path only (deviations from full cooperation): δ* = 8/17 ≈ 0.4706" in out
     assert "(1 − δ)·g ≤ δ·s" in out
 
 
@@ -76,7 +79,7 @@ def test_analyze_one_hypothesis(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_digits_are_configurable(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "analyze", str(EXAMPLE), "--digits", "2")
-    assert "8/17 ≈ 0.47" in out and "0.4706" not in out
+    assert "6/11 ≈ 0.55" in out and "0.5455" not in out
 
 
 @pytest.mark.parametrize("fmt, needle", [("markdown", "| player |"), ("latex", r"\begin{tabular}")])

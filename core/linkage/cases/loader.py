@@ -6,8 +6,7 @@ a "did you mean" where it helps. All problems found in a file are collected and 
 **one per root cause**: a parameter, domain or player that failed is remembered, and what refers to
 it is not reported again (a broken domain gives one error, not one more per rule, hypothesis and
 event that names it). Likely slips in a valid file (a concession ``C < N``, ``C`` and ``N``
-swapped) are :class:`~linkage.errors.CaseWarning` s in :attr:`Case.warnings
-<linkage.cases.case.Case.warnings>`. Expressions (payoffs, parameter values, model
+swapped) are :class:`~linkage.errors.CaseWarning` s in the case's ``warnings``. Expressions (payoffs, parameter values, model
 arguments) go through the whitelist parser :func:`linkage.expr.parse_expression`; nothing is
 passed to ``eval`` or ``sympify``.
 

@@ -102,7 +102,8 @@ class Aggregate:
 
 @attrs.frozen
 class Formula:
-    """One cleared constraint of ``player``: deviating in ``deviation``, punished in ``punished``;
+    """One constraint of ``player``: deviating in ``deviation`` at the state where ``state`` is
+    already punished (empty: on the cooperative path), punished afresh in ``punished``;
     ``threshold`` is its critical δ at the calibration, ``gain`` and ``stake`` its aggregates."""
 
     player: str
@@ -114,6 +115,7 @@ class Formula:
     gain: Aggregate
     stake: Aggregate
     threshold: Threshold
+    state: tuple[str, ...] = ()
 
     @property
     def named(self) -> bool:
@@ -175,6 +177,7 @@ class Formulas:
                     gain,
                     stake,
                     cond.threshold,
+                    tuple(k for k in order if k in getattr(c, "state", ())),
                 )
             )
         return out

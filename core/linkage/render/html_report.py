@@ -166,8 +166,9 @@ def _formula(f: Formula, report: CaseReport) -> str:
 
 
 def _sets(f: Formula) -> str:
+    once = f" once {{{escape(', '.join(f.state))}}} is punished" if f.state else ""
     return (
-        f"deviate in {{{escape(', '.join(f.deviation))}}}, "
+        f"deviate in {{{escape(', '.join(f.deviation))}}}{once}, "
         f"punished in {{{escape(', '.join(f.punished))}}}"
     )
 

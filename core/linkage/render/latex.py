@@ -144,8 +144,9 @@ def _formula(f: Formula, report: CaseReport) -> str:
 
 
 def _sets(f: Formula) -> str:
+    once = f" once {latex_escape(', '.join(f.state))} is punished" if f.state else ""
     return (
-        f"deviating in {latex_escape(', '.join(f.deviation))}; "
+        f"deviating in {latex_escape(', '.join(f.deviation))}{once}; "
         f"punished in {latex_escape(', '.join(f.punished))}"
     )
 

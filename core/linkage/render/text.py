@@ -125,7 +125,9 @@ def formula_lines(f: Formula, report: CaseReport, indent: str) -> list[str]:
 
 
 def _sets(f: Formula) -> str:
-    return f"deviate in {{{', '.join(f.deviation)}}}, punished in {{{', '.join(f.punished)}}}"
+    """The deviation, at which state, and its punishment."""
+    once = f" once {{{', '.join(f.state)}}} is punished" if f.state else ""
+    return f"deviate in {{{', '.join(f.deviation)}}}{once}, punished in {{{', '.join(f.punished)}}}"
 
 
 def parts_lines(report: CaseReport) -> list[str]:
@@ -235,6 +237,12 @@ def render_text(report: CaseReport) -> str:
             )
             for f in binding:
                 lines += formula_lines(f, report, "      ")
+            on_path = getattr(ah, "on_path_thresholds", {}).get(p)
+            if on_path is not None and on_path != ah.linked_thresholds[p]:
+                lines.append(
+                    "      on the path only (deviations from full cooperation): δ* = "
+                    + fmt_threshold(on_path, report.notation)
+                )
             others = [f for fs in constraints[1:] for f in fs]
             if others:
                 lines.append(f"    other constraints of {p} ({len(others)}):")
