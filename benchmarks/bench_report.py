@@ -50,7 +50,7 @@ def main() -> None:
         for copies in ns.copies:
             dirs = []
             for i in range(copies):
-                d = Path(tmp) / f"cases{i}"
+                d = Path(tmp) / f"copies{copies}" / f"cases{i}"
                 shutil.copytree(ROOT / "cases", d)
                 dirs.append(str(d))
             cases = 7 * copies
