@@ -186,6 +186,15 @@ def test_report_bytes_are_deterministic(report_file: Path, tiny: Path) -> None:
     assert again.encode("utf-8") == report_file.read_bytes()
 
 
+def test_report_bytes_do_not_depend_on_workers(tiny: Path) -> None:
+    from linkage.render.html_report import render_report
+
+    cases = [load_case(EXAMPLE), load_case(tiny)]
+    one, _ = render_report(cases, plots=False, workers=1)
+    two, _ = render_report(cases, plots=False, workers=2)
+    assert one == two
+
+
 def test_report_names_failed_cases_and_still_writes(
     tmp_path: Path, tiny: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

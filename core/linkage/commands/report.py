@@ -71,6 +71,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "-j",
         type=int,
         metavar="N",
-        help="processes rendering cases in parallel (default: the number of cores)",
+        help="processes rendering cases in parallel (default 1; the report is the same bytes)",
     )
     p.set_defaults(func=run)
