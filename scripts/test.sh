@@ -9,11 +9,17 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test]"
-# The HTML report is tested in a real headless browser (Debian's chromium), installed here.
-if ! command -v chromium >/dev/null 2>&1; then
+# The HTML report is tested in a real headless browser (Debian's chromium), and the LaTeX output
+# is compiled with a real TeX engine (Debian's texlive: pdflatex, amsmath, booktabs); both are
+# installed here when missing.
+PACKAGES=""
+command -v chromium >/dev/null 2>&1 || PACKAGES="$PACKAGES chromium"
+command -v pdflatex >/dev/null 2>&1 || PACKAGES="$PACKAGES texlive-latex-base texlive-latex-recommended"
+if [ -n "$PACKAGES" ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-            || echo "warning: could not install chromium; the browser test will fail" >&2
+        # shellcheck disable=SC2086
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $PACKAGES >/dev/null) \
+            || echo "warning: could not install$PACKAGES; the browser and LaTeX tests will fail" >&2
     fi
 fi
 exec .venv/bin/python -m pytest "$@"

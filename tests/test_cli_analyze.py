@@ -42,10 +42,44 @@ def test_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> No
 def test_text_output_reads_at_a_glance(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "analyze", str(EXAMPLE))
     assert code == 0
-    assert "1 - delta <= 2*delta" in out
-    assert "critical delta 6/11" in out and "once {d1} is punished" in out
-    assert "on the path only (deviations from full cooperation): 8/17" in out
-    assert "sustainable alone: d1 yes, d2 no" in out
+    lines = out.splitlines()
+    # the verdict comes first: its table within the first lines, details after
+    assert lines[2].startswith("Verdict at the calibration")
+    assert lines[3].split()[:5] == ["hypothesis", "package", "holds", "linkage", "helps"]
+    assert lines[4].split()[:6] == ["linkage", "no", "no", "0.5455", "0.6", "none"]
+    assert "Each domain alone (separate enforcement): holds in d1; fails in d2" in lines[5]
+    assert lines.index("Details") < 10
+    # the structured form: aggregates named, then the threshold in them, exactly; A's binding
+    # deviation is in d2 once d1 is punished (subgame perfection), on the path it needs 8/17
+    assert "A: binding constraint: deviate in {d2} once {d1} is punished, punished in {d2}" in out
+    assert "g = g[d2] = 3; s = s[d2] = 2.5" in out
+    assert "δ* = g/(g + s) = 6/11 ≈ 0.5455" in out
+    assert "on the path only (deviations from full cooperation): δ* = 8/17 ≈ 0.4706" in out
+    assert "(1 − δ)·g ≤ δ·s" in out
+
+
+def test_text_output_shows_decimals_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "analyze", "japan_russia")
+    assert code == 0
+    assert "Japan 0.9, Russia 0.9" in out and "9/10" not in out
+    # payoffs typed as decimals come back as decimals, also inside closed forms
+    assert "0.32656*lng_contract" in out and "2041" not in out
+    # thresholds stay exact, with their decimal
+    assert "16960/58779 ≈ 0.2885" in out
+
+
+def test_analyze_one_hypothesis(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "analyze", "japan_russia", "--hypothesis", "full_pooling")
+    assert code == 0
+    assert "Linked enforcement under 'full_pooling'" in out
+    assert "russia_stated" not in out and "(reporting 1 hypothesis of 4)" in out
+    code, _, err = run(capsys, "analyze", "japan_russia", "--hypothesis", "full_poling")
+    assert code == 1 and "did you mean 'full_pooling'?" in err and "Traceback" not in err
+
+
+def test_digits_are_configurable(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "analyze", str(EXAMPLE), "--digits", "2")
+    assert "6/11 ≈ 0.55" in out and "0.5455" not in out
 
 
 @pytest.mark.parametrize("fmt, needle", [("markdown", "| player |"), ("latex", r"\begin{tabular}")])

@@ -134,11 +134,12 @@ def test_rows_sorted_by_case_with_hypotheses_in_file_order(rich: Path, never: Pa
 
 def test_never_and_per_player_discount(never: Path) -> None:
     (row,) = compare([never]).rows
-    assert row.separate["A"].status == "never" and cell(row, "separate") == "A never; B 0.5000"
-    assert cell(row, "delta") == "A 0.6000; B 0.7000"
+    assert row.separate["A"].status == "never" and cell(row, "separate") == "A never\nB 0.5"
+    assert cell(row, "delta") == "A 0.6\nB 0.7"  # as written, one player per line
     # never separately counts as 1: gain = 1 - max linked (A: 1/7, B: 1/8)
     assert row.gain == 1 - sympy.Rational(1, 7)
-    assert cell(row, "helps_interval") == "[0.1429, 1.0000)"
+    assert cell(row, "helps_interval") == "[0.1429, 1)"
+    assert cell(row, "helps_interval", digits=2) == "[0.14, 1)"
     assert cell(row, "separate_holds") == "y" and cell(row, "helps") == "yes"
     data = row.json("separate")
     assert data["A"]["max"]["status"] == "never" and data["A"]["domains"]["x"]["value"] is None
@@ -153,16 +154,18 @@ def test_parse_columns() -> None:
         parse_columns("case,nope,vulnerabel")
     message = str(info.value)
     assert "'nope'" in message and "'vulnerabel'" in message
+    assert "did you mean 'vulnerable'?" in message
     assert "valid columns: " + ", ".join(COLUMNS) in message
+    assert parse_columns("all") == COLUMNS
 
 
 def test_cli_columns_choose_and_order(rich: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["compare", str(rich), "--columns", "gain,case,fit"], capsys)
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0].split() == ["gain", "case", "fit"]
-    assert lines[2].split() == ["0.2500", "rich_case", "85%", "(5.83/6.83)"]
-    assert lines[3].split() == ["0.0000", "rich_case", "100%", "(6.83/6.83)"]
+    assert lines[0].split() == ["gain", "case", "posterior"]  # the fit: posterior (time matched)
+    assert lines[2].split() == ["0.25", "rich_case", "0.10", "(85%)"]
+    assert lines[3].split() == ["0", "rich_case", "0.90", "(100%)"]
 
 
 def test_cli_unknown_column_is_a_clear_error(
@@ -180,12 +183,12 @@ def test_text_table_is_aligned_and_deterministic(
     code, out, _ = run(["compare", str(rich), str(EXAMPLE)], capsys)
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 2 + 3
+    assert len(lines) == 2 + 3 * 2 + 2  # two lines per row (one per player), blank between rows
     assert lines[0].startswith("case ") and set(lines[1]) == {"-", " "}
     starts = [m.start() for m in re.finditer(r"\S+", lines[1])]
     for line in lines[2:]:  # every cell starts in its column
         assert all(line[s - 1] == " " for s in starts[1:] if s < len(line))
-    assert "[0.2500, 0.5000)" in out and "J 0.2222; R 0.2500" in out
+    assert "[0.25, 0.5)" in out and "J 0.2222" in out and "R 0.25" in out
     code, again, _ = run(["compare", str(EXAMPLE), str(rich)], capsys)
     assert again == out
 
@@ -196,34 +199,43 @@ def test_markdown(rich: Path) -> None:
     assert lines == [
         "| case | hypothesis | δ* linked |",
         "|---|---|---|",
-        "| rich_case | full | J 0.2222; R 0.2500 |",
-        "| rich_case | separate | J 0.5000; R 0.3333 |",
+        "| rich_case | full | J 0.2222; R 0.25 |",
+        "| rich_case | separate | J 0.5; R 0.3333 |",
     ]
 
 
 def test_latex_is_booktabs_and_escaped(rich: Path) -> None:
-    text = render_comparison(compare([rich]), "latex", "case,title,separate,fit")
-    assert r"\begin{tabular}{llll}" in text and text.rstrip().endswith(r"\end{tabular}")
+    text = render_comparison(compare([rich]), "latex", "title,case,separate,fit")
+    assert r"\begin{tabular}{@{}llll@{}}" in text and text.rstrip().endswith(r"\end{tabular}}")
     assert text.index(r"\toprule") < text.index(r"\midrule") < text.index(r"\bottomrule")
-    assert r"case & title & $\delta^*$ separate & fit \\" in text
-    assert r"rich\_case & Rich 50\% case & J 0.5000; R 0.3333 & 85\% (5.83/6.83) \\" in text
+    assert r"title & case & $\delta^*$ separate & posterior \\" in text
+    stacked = r"\begin{tabular}[t]{@{}l@{}}J 0.5 \\ R 0.3333\end{tabular}"
+    assert rf"Rich 50\% case & rich\_case & {stacked} & 0.10 (85\%) \\" in text
+    # case first: each case is a heading row over its hypotheses
+    grouped = render_comparison(compare([rich]), "latex", "case,hypothesis,gain")
+    assert r"\multicolumn{2}{@{}l}{\emph{rich\_case}} \\" in grouped
+    assert r"hypothesis & gain \\" in grouped and "full & 0.25 \\\\" in grouped
     assert latex_escape(r"a_b&c%d$e#f{g}h~i^j\k") == (
         r"a\_b\&c\%d\$e\#f\{g\}h\textasciitilde{}i\textasciicircum{}j\textbackslash{}k"
     )
 
 
 def test_csv_round_trips(rich: Path, never: Path) -> None:
-    text = render_comparison(compare([rich, never]), "csv")
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == list(DEFAULT_COLUMNS)
-    assert len(rows) == 1 + 3
-    assert rows[1][rows[0].index("separate")] == "A never; B 0.5000"
-    assert rows[2][rows[0].index("players")] == "J, R"  # quoted: holds a comma
+    text = render_comparison(compare([rich, never]), "csv", "all")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 2 * 3  # tidy: one row per case, hypothesis and player
+    a = rows[0]
+    assert (a["case"], a["hypothesis"], a["player"]) == ("aa_never", "full", "A")
+    assert a["separate"] == "nan" and a["separate_status"] == "never" and a["separate_exact"] == ""
+    assert float(a["linked"]) == pytest.approx(1 / 7) and a["linked_exact"] == "1/7"
+    assert a["delta_exact"] == "3/5" and rows[2]["players"] == "J; R"
+    assert float(rows[2]["fit_share"]) == pytest.approx(5.83 / 6.83, abs=1e-3)  # years matched
+    assert rows[2]["fit_matched"] == "5.83" and rows[2]["fit_scored"] == "6.83"
 
 
 def test_json_has_exact_values_and_per_domain_detail(rich: Path) -> None:
-    data = json.loads(render_comparison(compare([rich]), "json"))
-    assert data["columns"] == list(DEFAULT_COLUMNS) and data["failures"] == []
+    data = json.loads(render_comparison(compare([rich]), "json", "all"))
+    assert data["columns"] == list(COLUMNS) and data["failures"] == []
     full = data["rows"][0]
     assert full["separate"]["J"]["max"] == {"status": "threshold", "exact": "1/2", "value": 0.5}
     assert full["separate"]["J"]["domains"]["lng"]["status"] == "always"
@@ -239,7 +251,7 @@ def test_output_file(rich: Path, tmp_path: Path, capsys: pytest.CaptureFixture[s
     out = tmp_path / "cmp.csv"
     code, stdout, _ = run(["compare", str(rich), "-f", "csv", "-o", str(out)], capsys)
     assert code == 0 and stdout == ""
-    assert out.read_text(encoding="utf-8").startswith("case,hypothesis,players")
+    assert out.read_text(encoding="utf-8").startswith("case,hypothesis,player,linked,")
 
 
 # -- directories and failures -------------------------------------------------------------------
@@ -353,3 +365,33 @@ def test_howto_shell_commands_run(
     assert json.loads((tmp_path / "comparison.json").read_text())["rows"][0]["case"] == "fishing"
     # the last command reports cases/, which holds only example.toml here
     assert (tmp_path / "report.html").read_text(encoding="utf-8").count('class="case-row"') == 1
+
+
+def test_default_table_fits_100_columns_and_all_columns_wrap(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["compare", str(ROOT / "cases")], capsys)
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 100
+    assert out.splitlines()[0].split()[:2] == ["case", "hypothesis"]
+    code, wide, _ = run(["compare", str(ROOT / "cases"), "--columns", "all"], capsys)
+    assert code == 0 and max(len(line) for line in wide.splitlines()) <= 100
+    for header in ("title", "vulnerable", "lever", "posterior"):  # wrapped, not cut
+        assert header in wide.split()
+    title = "Japan – Russia: Kuril fisheries, Sakhalin-2 LNG, sanctions and territory (1998–2025)"
+    assert set(title.split()) <= set(wide.split())  # every word of the long title is there
+
+
+def test_parquet_and_pandas(tmp_path: Path, rich: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pandas = pytest.importorskip("pandas")
+    from linkage.render.frames import to_pandas
+
+    out = tmp_path / "cmp.parquet"
+    code, stdout, _ = run(["compare", str(rich), "-f", "parquet", "-o", str(out)], capsys)
+    assert code == 0 and stdout == ""
+    frame = pandas.read_parquet(out)
+    assert list(frame["player"]) == ["J", "R", "J", "R"]
+    assert frame["linked_exact"].tolist()[:2] == ["2/9", "1/4"]
+    assert frame.equals(to_pandas(compare([rich])))
+    code, _, err = run(["compare", str(rich), "-f", "parquet"], capsys)
+    assert code == 1 and "-o FILE" in err

@@ -259,16 +259,43 @@ def test_gain_bars(case: Case) -> None:
     for r in result.rows:
         bar = one(fig, f"gain/{r.case}/{r.hypothesis}")
         if r.gain is None:
-            assert bar.get_height() == 0.0 and bar.get_hatch() == "//"
+            assert bar.get_width() == 0.0 and bar.get_hatch() == "//"
         else:
-            assert bar.get_height() == pytest.approx(float(r.gain), abs=1e-12)
-    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert labels == [f"{r.case}\n{r.hypothesis}" for r in result.rows]
+            assert bar.get_width() == pytest.approx(float(r.gain), abs=1e-12)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == [f"{r.case}: {r.hypothesis}" for r in result.rows]
     # J's talks domain is never separately: the gain is 1 - max linked
     full = next(r for r in result.rows if (r.case, r.hypothesis) == ("plotted", "full"))
-    assert one(fig, "gain/plotted/full").get_height() == pytest.approx(
+    assert one(fig, "gain/plotted/full").get_width() == pytest.approx(
         1 - combine(full.linked.values()).value
     )
+
+
+def _overlaps(texts: list[Any], renderer: Any) -> list[tuple[str, str]]:
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if t.get_text()]
+    return [
+        (a, b)
+        for i, (a, box) in enumerate(boxes)
+        for b, other in boxes[i + 1 :]
+        if box.overlaps(other)
+    ]
+
+
+def test_gain_labels_do_not_overlap() -> None:
+    """All bundled cases and hypotheses: no two labels (or value notes) overlap, and every label
+    lies inside the figure."""
+    result = compare([ROOT / "cases"])
+    fig = plots.plot_linkage_gain(result)
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    labels = list(ax.get_yticklabels())
+    assert len(labels) == len(result.rows) > 10
+    assert _overlaps(labels, renderer) == []
+    assert _overlaps([t for t in ax.texts], renderer) == []
+    figure_box = fig.bbox
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert box.x0 >= figure_box.x0 and box.x1 <= figure_box.x1
 
 
 # -- files --------------------------------------------------------------------------------------
@@ -282,8 +309,38 @@ def test_svg_and_png_are_reproducible(case: Case, tmp_path: Path) -> None:
     plots.plot_thresholds(case, path=tmp_path / "b.png")
     png = (tmp_path / "a.png").read_bytes()
     assert png == (tmp_path / "b.png").read_bytes() and png.startswith(b"\x89PNG")
-    with pytest.raises(LinkageError, match=r"must end in \.png or \.svg"):
-        plots.save(first, tmp_path / "x.pdf")
+    with pytest.raises(LinkageError, match=r"must end in \.png, \.svg or \.pdf"):
+        plots.save(first, tmp_path / "x.jpg")
+
+
+def test_every_figure_saves_as_pdf(case: Case, tmp_path: Path) -> None:
+    figures = {
+        "thresholds": lambda: plots.plot_thresholds(case),
+        "region": lambda: plots.plot_region(case, ["g", "k"], points=20),
+        "timeline": lambda: plots.plot_timeline(case),
+        "gain": lambda: plots.plot_linkage_gain(compare([case])),
+    }
+    for name, draw in figures.items():
+        a, b = tmp_path / f"{name}-a.pdf", tmp_path / f"{name}-b.pdf"
+        plots.save(draw(), a)
+        plots.save(draw(), b)
+        assert a.read_bytes().startswith(b"%PDF") and a.read_bytes() == b.read_bytes(), name
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically, nothing left behind
+
+
+def test_region_panels_and_params_option(
+    case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fig = plots.plot_region(case, ["g", "k"], points=20)
+    assert [ax.get_xlabel().split()[0] for ax in fig.axes] == ["g", "k"]
+    assert len(by_gid(fig, "linked-boundary")) == 2
+    assert case.path is not None
+    out = tmp_path / "r.pdf"
+    assert main(["plot", "region", case.path, "--params", "g,k", "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert main(["plot", "region", case.path, "--params", "g,kk", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "no parameter 'kk'" in err and "did you mean 'k'?" in err
 
 
 def test_plot_cli(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -307,10 +364,12 @@ def test_plot_cli(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert b'id="gain/example/linkage"' in (tmp_path / "g.svg").read_bytes()
     capsys.readouterr()
     assert main(["plot", "region", case.path, "-o", str(out)]) == 1
-    assert "needs --parameter NAME (parameters of 'plotted': d, g, k)" in capsys.readouterr().err
+    assert (
+        "needs --params NAME[,NAME] (parameters of 'plotted': d, g, k)" in capsys.readouterr().err
+    )
     assert main(["plot", "thresholds", case.path, str(EXAMPLE), "-o", str(out)]) == 1
     assert "draws one case, got 2" in capsys.readouterr().err
     assert main(["plot", "thresholds", case.path, "-o", str(tmp_path / "x.jpg")]) == 1
-    assert "must end in .png or .svg" in capsys.readouterr().err
+    assert "must end in .png, .svg or .pdf" in capsys.readouterr().err
     assert main(["plot", "gain", case.path, str(tmp_path / "missing.toml"), "-o", str(out)]) == 1
     assert "missing.toml" in capsys.readouterr().err

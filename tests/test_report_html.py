@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import time
+import urllib.parse
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -126,11 +127,20 @@ def test_report_is_self_contained_and_escaped(report_file: Path) -> None:
     assert tags.count("math") > 10  # closed forms as MathML
     assert '<math display="inline">' in html and "<mfrac>" in html
     imgs = [a for t, a in page.tags if t == "img"]
-    assert imgs and all(str(a["src"]).startswith("data:image/svg+xml;base64,") for a in imgs)
-    svg = base64.b64decode(str(imgs[0]["src"]).split(",", 1)[1]).decode("utf-8")
+    assert imgs and all(str(a["src"]).startswith(DATA_SVG) for a in imgs)
+    svg = svg_of(str(imgs[0]["src"]))
     assert "<svg" in svg and "Date" not in svg
     refs = re.findall(r'href="([^"]*)"', svg)  # namespaces are names, not requests; links would be
     assert refs and all(r.startswith("#") for r in refs)
+
+
+DATA_SVG = "data:image/svg+xml;charset=utf-8,"
+
+
+def svg_of(src: str) -> str:
+    """The SVG text of an ``<img src="data:...">`` (HTML entities already decoded)."""
+    assert src.startswith(DATA_SVG)
+    return urllib.parse.unquote(src.removeprefix(DATA_SVG))
 
 
 def test_comparison_table_has_one_row_per_case(report_file: Path) -> None:
@@ -150,15 +160,20 @@ def test_sections_hold_conditions_thresholds_plots_and_timeline(report_file: Pat
         "Parameters",
         "Hypotheses",
         "Critical discount factors",
-        "Conditions in closed form",
+        "Conditions",
         "Plots",
         "Timeline",
         "Scores",
     ):
         assert f">{heading}</h" in section
-    # J's separate fish constraint (1-δ)g <= 2δ in closed form, and its critical value g/(g+2)
-    assert "<mi>g</mi>" in section and "&#x2264;" in section
-    assert "<mfrac><mi>g</mi><mrow><mi>g</mi><mo>+</mo><mn>2</mn></mrow></mfrac>" in section
+    # J's temptation in fish is the parameter g (closed form) = 2 at the calibration; the linked
+    # constraint names its aggregates, then the threshold in them: δ* = g/(g + s) = 2/9
+    assert (
+        '<span class="formula"><math display="inline"><mi>g</mi></math></span> = '
+        '<math display="inline"><mn>2</mn></math>'
+    ) in section
+    assert "g/(g + s)" in section and "<mfrac><mn>2</mn><mn>9</mn></mfrac>" in section
+    assert '<msub><mi>g</mi><mi mathvariant="normal">fish</mi></msub>' in section
     # thresholds plot, region plot for g (d does not enter the payoffs), timeline plot
     assert section.count("<img ") == 3
     # the timeline table, one row per period and a column per hypothesis, scores the 2022
@@ -176,6 +191,15 @@ def test_sections_hold_conditions_thresholds_plots_and_timeline(report_file: Pat
 def test_report_bytes_are_deterministic(report_file: Path, tiny: Path) -> None:
     again = render_html([load_case(EXAMPLE), load_case(tiny)])  # the order given does not matter
     assert again.encode("utf-8") == report_file.read_bytes()
+
+
+def test_report_bytes_do_not_depend_on_workers(tiny: Path) -> None:
+    from linkage.render.html_report import render_report
+
+    cases = [load_case(EXAMPLE), load_case(tiny)]
+    one, _ = render_report(cases, plots=False, workers=1)
+    two, _ = render_report(cases, plots=False, workers=2)
+    assert one == two
 
 
 def test_report_names_failed_cases_and_still_writes(
@@ -199,7 +223,7 @@ def test_notebook_reprs(tiny: Path) -> None:
     assert "Critical discount factors" in html
     latex = case_report_latex(report)
     assert latex.startswith("$$\\begin{array}") and latex.endswith("\\end{array}$$")
-    assert "\\frac{1}{2}" in latex and "\\text{linked (separate)}" in latex
+    assert "\\frac{1}{3} \\approx 0.3333" in latex and "\\text{linked (separate)}" in latex
     a = report.primary
     assert "linked sustainable" in analysis_html(a) and "\\frac{2}{9}" in analysis_latex(a)
     # the calibrated 'full' analysis: J's linked threshold is 2/9, R's 1/4
@@ -422,3 +446,53 @@ def test_report_in_headless_chromium(report_file: Path, tmp_path: Path, browser:
     flat = pixels.reshape(-1, pixels.shape[-1])[:, :3]
     assert len({tuple(p) for p in flat[:: max(1, len(flat) // 20000)].tolist()}) > 10
     assert (flat < 0.9).any(axis=1).mean() > 0.01  # a visible share of non-white pixels
+
+
+# -- the bundled cases: size and layout ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def bundled_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of every bundled case, with plots, written once by the CLI."""
+    out = tmp_path_factory.mktemp("bundled") / "report.html"
+    assert main(["report", str(ROOT / "cases"), "-o", str(out)]) == 0
+    return out
+
+
+def test_bundled_report_is_under_one_megabyte(bundled_report: Path) -> None:
+    html = bundled_report.read_text(encoding="utf-8")
+    assert bundled_report.stat().st_size < 1_000_000
+    assert "base64" not in html  # SVG as text in the data URI, not a third larger
+    srcs = re.findall(r'src="([^"]*)"', html)
+    svgs = [svg_of(s.replace("&amp;", "&")) for s in srcs if s.startswith(DATA_SVG)]
+    assert len(svgs) >= 2 * 7 and all(s.startswith("<?xml") and s.endswith("</svg>") for s in svgs)
+    assert all("\n    <" not in s for s in svgs)  # compact: no indentation between tags
+
+
+def test_report_fits_1400_pixels(bundled_report: Path, tmp_path: Path, browser: Browser) -> None:
+    """At 1400 px no table, formula or the page itself scrolls horizontally (a screenshot of the
+    top is kept next to the test's files for a look)."""
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        session=True,
+        width=1400,
+        height=1000,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+    try:
+        browser.load(bundled_report.as_uri())
+        assert browser.errors() == []
+        page = browser.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert page[0] <= page[1], page
+        wide = browser.evaluate(
+            "Array.from(document.querySelectorAll('.scroll, .formula, table, figure, math'))"
+            ".filter(e => e.scrollWidth > e.clientWidth + 1 || "
+            "e.getBoundingClientRect().right > document.documentElement.clientWidth)"
+            ".map(e => e.tagName + ' ' + (e.closest('section') || {}).id + ' '"
+            " + e.textContent.slice(0, 60))"
+        )
+        assert wide == []
+        (tmp_path / "report-1400.png").write_bytes(browser.screenshot())
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride", session=True)

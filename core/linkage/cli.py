@@ -13,13 +13,13 @@ import sys
 from collections.abc import Sequence
 
 from linkage._version import __version__
-from linkage.commands import EXIT_USER_ERROR, load_commands
+from linkage.commands import EXIT_USER_ERROR, Parser, load_commands
 from linkage.errors import CaseErrors, LinkageError
 
 
 def build_parser() -> argparse.ArgumentParser:
     commands = load_commands()
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="linkage",
         description="Exact enforcement conditions for issue linkage in repeated games.",
     )

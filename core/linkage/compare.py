@@ -33,9 +33,10 @@ Markdown, LaTeX (booktabs), CSV or JSON. The columns (:data:`COLUMNS`) are
     the verdict at the calibrated discount factors: whether the linked package is self-enforcing,
     which domains are self-enforcing on their own, and whether linkage strictly helps;
 ``fit``
-    the share of the timeline's scored observations the hypothesis predicts
-    (:attr:`TimelineAnalysis.fit <linkage.timeline.TimelineAnalysis.fit>`), ``n/a`` without a
-    timeline or with nothing scored.
+    how the record supports the hypothesis (:attr:`TimelineAnalysis.fit
+    <linkage.timeline.TimelineAnalysis.fit>`): its posterior among the case's hypotheses, and the
+    share of the scored time it predicts (shown in brackets); ``n/a`` without a timeline or with
+    nothing scored.
 
 Rows are sorted by case id (then file path); a case's hypotheses keep the order of its file, the
 first being the case's primary hypothesis. Cases that fail to load or analyse are collected in :attr:`Comparison.failures`
@@ -44,6 +45,7 @@ and the others are still compared.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -79,8 +81,16 @@ COLUMNS: tuple[str, ...] = (
 )
 """Every column, by name (described in the module docstring)."""
 
-DEFAULT_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c != "title")
-"""The columns shown unless ``columns`` says otherwise."""
+DEFAULT_COLUMNS: tuple[str, ...] = (
+    "case",
+    "hypothesis",
+    "linked",
+    "helps_interval",
+    "helps",
+    "fit",
+)
+"""The columns shown unless ``columns`` says otherwise: the verdict, in 100 characters of a
+terminal for the bundled cases (``columns="all"`` shows every column)."""
 
 
 def _float(expr: sympy.Expr) -> float:
@@ -88,18 +98,24 @@ def _float(expr: sympy.Expr) -> float:
 
 
 def parse_columns(spec: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Column names from ``"a,b,c"`` or a sequence; :class:`LinkageError` names unknown ones."""
+    """Column names from ``"a,b,c"``, ``"all"`` or a sequence; :class:`LinkageError` names
+    unknown ones (with the closest valid name)."""
     if spec is None:
         return DEFAULT_COLUMNS
+    if spec == "all":
+        return COLUMNS
     names = (
         [c.strip() for c in spec.split(",")] if isinstance(spec, str) else [str(c) for c in spec]
     )
     names = [c for c in names if c]
     unknown = [c for c in names if c not in COLUMNS]
     if unknown:
+        hints = [difflib.get_close_matches(c, COLUMNS, n=1) for c in unknown]
+        hint = "; ".join(f"did you mean {h[0]!r}?" for h in hints if h)
         raise LinkageError(
-            f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-            f"valid columns: {', '.join(COLUMNS)}"
+            f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"
+            + (f" ({hint})" if hint else "")
+            + f"; valid columns: {', '.join(COLUMNS)} (or 'all')"
         )
     if not names:
         raise LinkageError(f"no columns given; valid columns: {', '.join(COLUMNS)}")

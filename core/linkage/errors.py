@@ -74,6 +74,26 @@ class CaseError(LinkageError, ValueError):
         return out
 
 
+@attrs.frozen
+class CaseWarning:
+    """A likely slip in a valid case file (a concession ``C < N``, ``C`` and ``N`` swapped, ...).
+
+    Shown like a :class:`CaseError` (file, line, key path, what was found, a hint), but the case
+    loads: commands print warnings on standard error and go on.
+    """
+
+    message: str
+    file: str | None = None
+    key_path: str | None = None
+    line: int | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = str(Location(self.file, self.key_path, self.line))
+        out = f"{where}: {self.message}" if where else self.message
+        return out + (f" ({self.hint})" if self.hint else "")
+
+
 class CaseErrors(LinkageError, ValueError):
     """Several problems found in one or more case files, reported together."""
 
@@ -90,15 +110,32 @@ class TooLargeError(LinkageError, ValueError):
     """An exact computation was refused because its size is beyond the documented limit."""
 
 
+SHOWN = 80
+"""Characters of a found value shown in a message; longer values are cut with "..."."""
+
+
+def _toml(value: object) -> str:
+    """A found value the way TOML writes it (so a message names the item at fault)."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
+
+
 def _show(value: object) -> str:
     if isinstance(value, str):
-        return repr(value) if len(value) < 80 else repr(value[:77] + "...")
+        return repr(value) if len(value) < SHOWN else repr(value[: SHOWN - 3] + "...")
     if isinstance(value, bool):
         return f"{str(value).lower()} (a boolean)"
     if isinstance(value, int | float):
         return f"{value!r} (a number)"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
+    if isinstance(value, dict | list):
+        kind = "a table" if isinstance(value, dict) else "an array"
+        text = _toml(value)
+        return f"{kind} {text if len(text) <= SHOWN else text[: SHOWN - 4] + '...' + text[-1]}"
     return repr(value)

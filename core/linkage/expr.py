@@ -57,6 +57,7 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Final, NoReturn
@@ -125,6 +126,10 @@ _WHITESPACE: Final[Mapping[int, int]] = {
 }
 _DECIMAL_RE: Final[re.Pattern[str]] = re.compile(
     r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]+))?"
+)
+_PERCENT_RE: Final[re.Pattern[str]] = re.compile(
+    r"(?<![A-Za-z0-9_.])(?P<number>[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)\s*%"
+    r"(?=\s*(?:$|[-)+*/,]))"  # followed by nothing an operand could start: not "7 % 2"
 )
 _UNDEFINED: Final[tuple[sympy.Expr, ...]] = (
     sympy.S.ComplexInfinity,
@@ -339,6 +344,12 @@ def _decimal_literal(literal: str) -> sympy.Rational | str:
 # text
 
 
+def _plain_decimal(value: Decimal) -> str:
+    """A decimal in positional notation without trailing zeros (``0.3``, ``12.5``)."""
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -372,6 +383,15 @@ def _parse_text(text: str, names: Mapping[str, sympy.Expr], allow_symbols: bool)
             raise ExpressionError(
                 text, f"non-printable character U+{ord(char):04X} is not allowed", lead + index + 1
             )
+    percent = _PERCENT_RE.search(source)
+    if percent is not None:  # "30%": a percentage, not Python's remainder operator
+        number = percent.group("number").replace("_", "")
+        share = _plain_decimal(Decimal(number).scaleb(-2))
+        raise ExpressionError(
+            text,
+            f"{number}% is a percentage: write {share} (percent signs are not allowed)",
+            lead + percent.start() + 1,
+        )
     # Single line, pure ASCII: AST column offsets are character offsets.
     cleaned = source.translate(_WHITESPACE)
     try:

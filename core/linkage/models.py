@@ -29,6 +29,76 @@ from linkage.model.payoffs import StagePayoffs, exact
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _MODEL_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
+GREEK = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "varepsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "vartheta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "pi",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "varphi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Pi",
+    "Sigma",
+    "Upsilon",
+    "Phi",
+    "Psi",
+    "Omega",
+]
+"""The Greek letters a LaTeX symbol may use (``\\gamma``, ``\\Delta``)."""
+
+ACCENTS = ("bar", "hat", "tilde")
+"""The accents a LaTeX symbol may put on its base letter (``\\bar{D}``)."""
+
+_LETTER = r"(?:[A-Za-z]|\\(?:" + "|".join(GREEK) + r")(?![A-Za-z]))"
+_BASE = r"(?:" + _LETTER + r"|\\(?:" + "|".join(ACCENTS) + r")\{" + _LETTER + r"\})"
+_SCRIPT = r"(?:[A-Za-z0-9]|" + _LETTER + r"|\{(?:[A-Za-z0-9,]|" + _LETTER + r")+\})"
+LATEX_SYMBOL = re.compile(
+    rf"^{_BASE}(?:_{_SCRIPT}(?:\^{_SCRIPT})?|\^{_SCRIPT}(?:_{_SCRIPT})?)?(?:')?$"
+)
+"""The LaTeX symbols a parameter may declare: a letter, a Greek letter or an accented letter,
+with an optional subscript and superscript of letters, digits and commas (``g``, ``g_T``,
+``b_{jp}``, ``\\gamma^{2}``, ``\\bar{D}_k``). Nothing else is passed on to LaTeX or MathML."""
+
+
+def latex_symbol_problem(text: str) -> str | None:
+    """Why ``text`` is not an accepted LaTeX symbol (see :data:`LATEX_SYMBOL`), or ``None``."""
+    if LATEX_SYMBOL.match(text):
+        return None
+    return (
+        "a symbol is a letter, a Greek letter (\\gamma) or an accented letter (\\bar{D}) with "
+        "an optional _subscript and ^superscript"
+    )
+
+
+def _latex_symbol(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    problem = latex_symbol_problem(value) if value else None
+    if problem:
+        raise ModelError(f"parameter symbol {value!r} is not a valid LaTeX symbol: {problem}")
+
 
 def _optional(value: Any) -> sympy.Expr | None:
     return None if value is None else exact(value)
@@ -36,7 +106,11 @@ def _optional(value: Any) -> sympy.Expr | None:
 
 @attrs.frozen
 class Parameter:
-    """A documented model parameter: name, meaning, unit, default, valid range and source."""
+    """A documented model parameter: name, meaning, unit, default, valid range and source.
+
+    ``latex`` is an optional LaTeX symbol for reports (``"g_T"``; see :data:`LATEX_SYMBOL`);
+    without one the name is typeset upright as a whole word.
+    """
 
     name: str = attrs.field(validator=attrs.validators.matches_re(_IDENT))
     description: str = attrs.field(validator=attrs.validators.min_len(1))
@@ -45,6 +119,7 @@ class Parameter:
     low: sympy.Expr | None = attrs.field(default=None, converter=_optional)
     high: sympy.Expr | None = attrs.field(default=None, converter=_optional)
     source: str = ""
+    latex: str = attrs.field(default="", validator=_latex_symbol)
 
     def __attrs_post_init__(self) -> None:
         if self.low is not None and self.high is not None and self.low > self.high:

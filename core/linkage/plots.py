@@ -1,14 +1,17 @@
 r"""Plots of a case's enforcement conditions, drawn with matplotlib (the ``plot`` extra).
 
 Every function returns the :class:`matplotlib.figure.Figure` it drew, so the data behind each artist
-can be read back, and saves it as PNG or SVG when given ``path``:
+can be read back, and saves it as PNG, SVG or PDF (by the suffix of ``path``) when given one. The
+data of each figure is prepared first (exact thresholds, vectorised boundaries) and the figure is
+drawn once, at save time:
 
 :func:`plot_thresholds`
     per player (one panel each) and domain, the separate :math:`\delta_{ik}` as bars, the linked
     :math:`\delta_i^L` as a horizontal segment and the calibrated :math:`\delta_i` as a dashed line.
     ``always`` is a bar of height 0; ``never`` is a hatched bar up to 1 labelled "never".
 :func:`plot_region`
-    the enforceable region in the plane of one parameter (x) and :math:`\delta` (y): above the
+    the enforceable region in the plane of a parameter (x) and :math:`\delta` (y), one panel per
+    parameter when given several (``--params a,b``): above the
     separate boundary :math:`\max_{i,k}\delta_{ik}(x)` and above the linked boundary
     :math:`\max_i\delta_i^L(x)`, computed with the vectorised
     :func:`~linkage.engine.numeric.compile_conditions` from the closed forms (every other parameter
@@ -22,18 +25,25 @@ can be read back, and saves it as PNG or SVG when given ``path``:
     numbered and keyed below).
 :func:`plot_linkage_gain`
     across cases and hypotheses, the linkage gain :math:`\max_{i,k}\delta_{ik} - \max_i\delta_i^L`
-    (see :mod:`linkage.compare`) as labelled bars.
+    (see :mod:`linkage.compare`) as horizontal bars, one labelled row each (labels never overlap,
+    however many cases).
 
 Artists carry a ``gid`` naming what they show (``separate/<player>/<domain>``, ``linked/<player>``,
 ``delta/<player>``, ``linked-boundary``, ...). matplotlib is imported only when a plot is drawn,
 with the Agg canvas and no pyplot state. Saved files are byte-for-byte reproducible: the SVG hash
-salt is fixed, text is drawn as paths, and no date is written.
+salt is fixed and no date is written. SVG keeps text as text (compact, searchable; fonts from a
+generic family stack), PDF embeds its fonts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import re
+import tempfile
+import textwrap
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,7 +65,16 @@ if TYPE_CHECKING:
 SVG_HASH_SALT = "linkage"
 """Fixed salt of the ids matplotlib writes into SVG files, so the bytes are reproducible."""
 
-PLOT_RC: dict[str, Any] = {"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path", "font.size": 9}
+PLOT_RC: dict[str, Any] = {
+    "svg.hashsalt": SVG_HASH_SALT,
+    "svg.fonttype": "none",
+    "font.size": 9,
+    "font.family": ["DejaVu Sans", "sans-serif"],
+    "pdf.fonttype": 42,
+}
+
+FORMATS = ("png", "svg", "pdf")
+"""The file formats a figure is saved in, by the output file's suffix."""
 
 STATE_COLOURS: dict[str, str] = {
     "cooperating": "#009E73",
@@ -80,8 +99,6 @@ TITLE_WIDTH = 70
 
 
 def _title(case: Case, what: str) -> str:
-    import textwrap
-
     return "\n".join(textwrap.wrap(f"{case.title or case.id}: {what}", TITLE_WIDTH))
 
 
@@ -93,36 +110,156 @@ def _matplotlib() -> Any:
     return matplotlib
 
 
-def new_figure(width: float, height: float) -> Figure:
-    """An empty figure on the Agg canvas (no pyplot, no global state)."""
+def new_figure(
+    width: float, height: float, margins: tuple[float, float, float, float] | None = None
+) -> Figure:
+    """An empty figure on the Agg canvas (no pyplot, no global state).
+
+    ``margins`` (left, right, top, bottom, in inches) place the axes directly, so the figure is
+    drawn once when saved; without them matplotlib's constrained layout measures it first."""
     matplotlib = _matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(PLOT_RC):
-        fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+        if margins is None:
+            fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+        else:
+            left, right, top, bottom = margins
+            fig = Figure(figsize=(width, height), dpi=100)
+            fig.subplots_adjust(
+                left=left / width,
+                right=1 - right / width,
+                top=1 - top / height,
+                bottom=bottom / height,
+                wspace=0.08,
+            )
     FigureCanvasAgg(fig)
     return fig
 
 
+def _text_inches(text: str, size: float) -> float:
+    """A generous estimate of the width of ``text`` at font ``size`` points, in inches."""
+    return 0.6 * size / 72 * max((len(line) for line in text.split("\n")), default=0)
+
+
 def save(fig: Figure, path: str | os.PathLike[str]) -> Path:
-    """Save ``fig`` as PNG or SVG (by the file's suffix), reproducibly."""
+    """Save ``fig`` as PNG, SVG or PDF (by the file's suffix), reproducibly and atomically (a
+    temporary file in the same directory, then :func:`os.replace`)."""
     out = Path(path)
     kind = out.suffix.lower().lstrip(".")
-    if kind not in ("png", "svg"):
-        raise LinkageError(f"cannot save a plot as {out.name!r}: the file must end in .png or .svg")
-    out.write_bytes(figure_bytes(fig, kind))
+    if kind not in FORMATS:
+        raise LinkageError(
+            f"cannot save a plot as {out.name!r}: the file must end in .png, .svg or .pdf"
+        )
+    data = figure_bytes(fig, kind)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     return out
 
 
 def figure_bytes(fig: Figure, kind: str = "svg") -> bytes:
-    """The figure as PNG or SVG bytes (identical for identical figures)."""
+    """The figure as PNG, SVG or PDF bytes (identical for identical figures)."""
     matplotlib = _matplotlib()
-    metadata: dict[str, Any] = {"Date": None} if kind == "svg" else {"Software": None}
+    metadata: dict[str, Any] = {
+        "svg": {"Date": None},
+        "pdf": {"CreationDate": None, "ModDate": None, "Producer": None},
+    }.get(kind, {"Software": None})
     buffer = io.BytesIO()
     with matplotlib.rc_context(PLOT_RC):
         fig.savefig(buffer, format=kind, metadata=metadata)
-    return buffer.getvalue()
+    data = buffer.getvalue()
+    return compact_svg(data) if kind == "svg" else data
+
+
+_PATH_DATA = re.compile(rb' d="([^"]*)"')
+_COMMAND = re.compile(rb"([A-Za-z])([^A-Za-z]*)")
+_DECIMAL = re.compile(rb"-?\d+(?:\.\d+)?")
+
+
+def _tenth(number: bytes) -> bytes:
+    text = b"%.1f" % float(number)
+    text = text[:-2] if text.endswith(b".0") else text
+    return b"0" if text == b"-0" else text
+
+
+def _polyline(points: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Drop the inner points of horizontal and vertical runs (they change nothing drawn)."""
+    out: list[tuple[bytes, bytes]] = []
+    for point in points:
+        if len(out) >= 2 and (
+            out[-2][0] == out[-1][0] == point[0] or out[-2][1] == out[-1][1] == point[1]
+        ):
+            out[-1] = point
+        else:
+            out.append(point)
+    return out
+
+
+def _path(d: bytes) -> bytes:
+    """Path data with coordinates to a tenth of a point, straight runs merged and repeated
+    ``L`` commands left implicit (after ``M`` or ``L``, further pairs are line-tos)."""
+    out: list[bytes] = []
+    run: list[tuple[bytes, bytes]] = []
+    start = b"M"  # the command that opened the current run: M, or L after a curve
+
+    def flush() -> None:
+        if run:
+            pts = _polyline(run) if start == b"M" else run
+            out.append(start + b" ".join(x + b" " + y for x, y in pts))
+            run.clear()
+
+    for command, args in _COMMAND.findall(d):
+        numbers = [_tenth(n) for n in _DECIMAL.findall(args)]
+        if command in (b"M", b"L") and len(numbers) == 2:
+            if command == b"M" or not run:
+                flush()
+                start = command
+            run.append((numbers[0], numbers[1]))
+            continue
+        flush()
+        out.append(command + b" ".join(numbers))
+    flush()
+    return b"".join(out)
+
+
+_BETWEEN_TAGS = re.compile(rb">\s+<")
+_STYLE = re.compile(rb' style="([^"]*)"')
+
+
+def compact_svg(svg: bytes) -> bytes:
+    """``svg`` made compact without changing what it draws: path coordinates rounded to a tenth
+    of a point (a 720th of an inch, below what a screen or a printer shows), straight runs merged,
+    implicit line-tos, no indentation between tags, no spaces in styles."""
+    svg = _PATH_DATA.sub(lambda m: b' d="' + _path(m.group(1)) + b'"', svg)
+    svg = _STYLE.sub(
+        lambda m: b' style="' + re.sub(rb"\s*([:;])\s*", rb"\1", m.group(1)) + b'"', svg
+    )
+    return _BETWEEN_TAGS.sub(b"><", _style_classes(svg))
+
+
+def _style_classes(svg: bytes) -> bytes:
+    """Styles used three times or more become classes of one ``<style>`` element (in order of
+    first use, so the bytes stay reproducible)."""
+    counts: dict[bytes, int] = {}
+    for style in _STYLE.findall(svg):
+        counts[style] = counts.get(style, 0) + 1
+    shared = [style for style, n in counts.items() if n >= 3 and b"}" not in style]
+    if not shared or b"</defs>" not in svg:
+        return svg
+    names = {style: b"s%d" % i for i, style in enumerate(shared)}
+    svg = _STYLE.sub(
+        lambda m: b' class="' + names[m.group(1)] + b'"' if m.group(1) in names else m.group(0), svg
+    )
+    rules = b"".join(b"." + names[style] + b"{" + style + b"}" for style in shared)
+    return svg.replace(b"<defs>", b"<defs><style>" + rules + b"</style>", 1)
 
 
 def _finish(fig: Figure, path: str | os.PathLike[str] | None) -> Figure:
@@ -161,7 +298,11 @@ def plot_thresholds(
     hyp = case.hypothesis(hypothesis)
     a = analysis if analysis is not None else case.analysis(hyp.id)
     players, domains = case.players, case.domain_ids
-    fig = new_figure(max(4.0, 1.2 + len(players) * (0.9 + 0.55 * len(domains))), 3.4)
+    width = max(4.0, 1.2 + len(players) * (0.9 + 0.55 * len(domains)))
+    rotated = len(domains) > 3
+    bottom = 0.45 + (_text_inches(max(domains, key=len), 9) * 0.5 if rotated else 0.0)
+    title_lines = _title(case, f"critical δ under {hyp.id!r}").count("\n") + 1
+    fig = new_figure(width, 3.4 + bottom - 0.45, (0.6, 0.15, 0.45 + 0.17 * title_lines, bottom))
     with matplotlib.rc_context(PLOT_RC):
         axes = fig.subplots(1, len(players), sharey=True, squeeze=False)[0]
         for ax, p in zip(axes, players, strict=True):
@@ -202,7 +343,13 @@ def plot_thresholds(
                 gid=f"delta/{p}",
                 label="calibrated δ",
             )
-            ax.set_xticks(range(len(domains)), domains, rotation=30 if len(domains) > 3 else 0)
+            ax.set_xticks(
+                range(len(domains)),
+                domains,
+                rotation=30 if rotated else 0,
+                ha="right" if rotated else "center",
+                rotation_mode="anchor",
+            )
             ax.set_xlim(-0.6, len(domains) - 0.4)
             ax.set_ylim(0, 1.1)
             ax.set_title(p)
@@ -237,6 +384,28 @@ def parameter_range(case: Case, parameter: str) -> tuple[float, float, tuple[flo
     return lo, hi, shaded
 
 
+_COMPILED: weakref.WeakKeyDictionary[Analysis, tuple[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def _compiled_boundaries(case: Case, s: Analysis) -> tuple[Any, Any]:
+    """The separate and linked boundaries of ``s`` compiled once in every parameter of ``case``
+    (a panel then evaluates them with its parameter varying and the others fixed)."""
+    if s not in _COMPILED:
+        symbols = [p.symbol for p in case.parameters.values()]
+        separate = [
+            c
+            for per in s.separate_constraints.values()
+            for dc in per.values()
+            for c in dc.conditions
+        ]
+        linked = [c for cs in s.linked_constraints.values() for dc in cs for c in dc.conditions]
+        _COMPILED[s] = (
+            compile_conditions(separate, symbols),
+            compile_conditions(linked, symbols),
+        )
+    return _COMPILED[s]
+
+
 def region_boundaries(
     case: Case,
     parameter: str,
@@ -245,105 +414,148 @@ def region_boundaries(
     *,
     symbolic: Analysis | None = None,
 ) -> tuple[Any, Any]:
-    """The separate and linked boundaries (max critical δ, ``nan`` for never) over ``grid``.
+    """The separate and linked boundaries (max critical δ, ``nan`` for never) over ``grid``,
+    every other parameter at its calibrated value.
 
     ``symbolic`` is the hypothesis' closed-form analysis when the caller already has it."""
     import numpy as np
 
     s = symbolic if symbolic is not None else case.symbolic_analysis(case.hypothesis(hypothesis).id)
-    symbol = case.parameters[parameter].symbol
-    others = {s: v for s, v in case.calibration().items() if s != symbol}
-    separate = [
-        c.subs(others)
-        for per in s.separate_constraints.values()
-        for dc in per.values()
-        for c in dc.conditions
-    ]
-    linked = [
-        c.subs(others) for cs in s.linked_constraints.values() for dc in cs for c in dc.conditions
-    ]
+    separate, linked = _compiled_boundaries(case, s)
     x = np.asarray(grid, dtype=float)
-    return compile_conditions(separate, [symbol])(x), compile_conditions(linked, [symbol])(x)
+    args = [x if name == parameter else _float(p.value) for name, p in case.parameters.items()]
+    return (
+        np.broadcast_to(separate(*args), x.shape),
+        np.broadcast_to(linked(*args), x.shape),
+    )
 
 
 def plot_region(
     case: Case,
-    parameter: str,
+    parameter: str | Sequence[str],
     hypothesis: str | None = None,
     points: int = 200,
     path: str | os.PathLike[str] | None = None,
     *,
     symbolic: Analysis | None = None,
 ) -> Figure:
-    """Where cooperation is enforceable in the (parameter, δ) plane, separately and linked.
+    """Where cooperation is enforceable in the (parameter, δ) plane, separately and linked; one
+    panel per parameter when ``parameter`` is a list (sharing the δ axis and one legend).
 
     ``symbolic``: the hypothesis' closed-form analysis, if already computed (it is reused)."""
-    import numpy as np
-
     matplotlib = _matplotlib()
     hyp = case.hypothesis(hypothesis)
+    names = [parameter] if isinstance(parameter, str) else list(dict.fromkeys(parameter))
+    if not names:
+        raise LinkageError("a region plot needs at least one parameter")
     if points < 2:
         raise LinkageError(f"a region plot needs at least 2 points, got {points}")
-    lo, hi, shaded = parameter_range(case, parameter)
-    pv = case.parameters[parameter]
-    value = _float(case.calibration()[pv.symbol])
-    grid = np.union1d(np.linspace(lo, hi, points), [value])
-    separate, linked = region_boundaries(case, parameter, grid, hyp.id, symbolic=symbolic)
-    fig = new_figure(6.0, 4.0)
+    s = symbolic if symbolic is not None else case.symbolic_analysis(hyp.id)
+    panels = [_region_data(case, name, points, s) for name in names]  # all data before drawing
+    title_lines = _title(case, f"enforceable region under {hyp.id!r}").count("\n") + 1
+    fig = new_figure(
+        6.0 if len(names) == 1 else 1.0 + 3.4 * len(names),
+        4.0,
+        (0.6, 0.15, 0.25 + 0.17 * title_lines, 0.5),
+    )
     with matplotlib.rc_context(PLOT_RC):
-        ax = fig.subplots()
-        if shaded is not None:
-            ax.axvspan(*shaded, color="#f0f0f0", zorder=0, gid="range", label=f"{parameter} range")
-        ax.fill_between(
-            grid,
-            np.where(np.isnan(linked), 1.0, linked),
-            1.0,
-            where=~np.isnan(linked),
-            color="#dd8452",
-            alpha=0.3,
-            lw=0,
-            gid="linked-region",
-            label="enforceable linked",
-        )
-        ax.fill_between(
-            grid,
-            np.where(np.isnan(separate), 1.0, separate),
-            1.0,
-            where=~np.isnan(separate),
-            facecolor="none",
-            edgecolor="#4c72b0",
-            hatch="///",
-            lw=0,
-            alpha=0.6,
-            gid="separate-region",
-            label="enforceable separately",
-        )
-        ax.plot(grid, linked, color="#dd8452", lw=2, gid="linked-boundary", label="linked: max δ*ᵢ")
-        ax.plot(
-            grid,
-            separate,
-            color="#4c72b0",
-            lw=2,
-            gid="separate-boundary",
-            label="separate: max δ*ᵢₖ",
-        )
-        ax.axvline(
-            value,
-            color="black",
-            ls=":",
-            lw=1.2,
-            gid="calibrated",
-            label=f"calibrated {parameter} = {value:g}",
-        )
-        _discount_lines(ax, case, parameter, grid)
-        ax.set_xlim(lo, hi)
-        ax.set_ylim(0, 1)
-        unit = f" ({pv.unit})" if pv.unit else ""
-        ax.set_xlabel(parameter + unit)
-        ax.set_ylabel("δ")
-        ax.set_title(_title(case, f"enforceable region under {hyp.id!r}"))
-        ax.legend(loc="lower right", fontsize=7, framealpha=0.9)
+        axes = fig.subplots(1, len(names), sharey=True, squeeze=False)[0]
+        for ax, name, data in zip(axes, names, panels, strict=True):
+            _region_panel(ax, case, name, *data)
+        axes[0].set_ylabel("δ")
+        if len(names) == 1:
+            axes[0].set_title(_title(case, f"enforceable region under {hyp.id!r}"))
+            axes[0].legend(loc="lower right", fontsize=7, framealpha=0.9)
+        else:
+            fig.suptitle(_title(case, f"enforceable region under {hyp.id!r}"))
+            handles, labels = axes[0].get_legend_handles_labels()
+            keep = [
+                i for i, lab in enumerate(labels) if not lab.startswith(("calibrated ", names[0]))
+            ]
+            axes[-1].legend(
+                [handles[i] for i in keep],
+                [labels[i] for i in keep],
+                loc="lower right",
+                fontsize=7,
+                framealpha=0.9,
+            )
     return _finish(fig, path)
+
+
+def _region_data(case: Case, parameter: str, points: int, symbolic: Analysis) -> tuple[Any, ...]:
+    """The x range, shaded range, grid and both boundaries of one region panel."""
+    import numpy as np
+
+    lo, hi, shaded = parameter_range(case, parameter)
+    value = _float(case.parameters[parameter].value)
+    grid = np.union1d(np.linspace(lo, hi, points), [value])
+    separate, linked = region_boundaries(case, parameter, grid, symbolic=symbolic)
+    return lo, hi, shaded, value, grid, separate, linked
+
+
+def _region_panel(
+    ax: Axes,
+    case: Case,
+    parameter: str,
+    lo: float,
+    hi: float,
+    shaded: tuple[float, float] | None,
+    value: float,
+    grid: Any,
+    separate: Any,
+    linked: Any,
+) -> None:
+    import numpy as np
+
+    pv = case.parameters[parameter]
+    if shaded is not None:
+        ax.axvspan(*shaded, color="#f0f0f0", zorder=0, gid="range", label=f"{parameter} range")
+    ax.fill_between(
+        grid,
+        np.where(np.isnan(linked), 1.0, linked),
+        1.0,
+        where=~np.isnan(linked),
+        color="#dd8452",
+        alpha=0.3,
+        lw=0,
+        gid="linked-region",
+        label="enforceable linked",
+    )
+    ax.fill_between(
+        grid,
+        np.where(np.isnan(separate), 1.0, separate),
+        1.0,
+        where=~np.isnan(separate),
+        facecolor="none",
+        edgecolor="#4c72b0",
+        hatch="///",
+        lw=0,
+        alpha=0.6,
+        gid="separate-region",
+        label="enforceable separately",
+    )
+    ax.plot(grid, linked, color="#dd8452", lw=2, gid="linked-boundary", label="linked: max δ*ᵢ")
+    ax.plot(
+        grid,
+        separate,
+        color="#4c72b0",
+        lw=2,
+        gid="separate-boundary",
+        label="separate: max δ*ᵢₖ",
+    )
+    ax.axvline(
+        value,
+        color="black",
+        ls=":",
+        lw=1.2,
+        gid="calibrated",
+        label=f"calibrated {parameter} = {value:g}",
+    )
+    _discount_lines(ax, case, parameter, grid)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(0, 1)
+    unit = f" ({pv.unit})" if pv.unit else ""
+    ax.set_xlabel(parameter + unit)
 
 
 def _discount_lines(ax: Axes, case: Case, parameter: str, grid: Any) -> None:
@@ -561,42 +773,41 @@ def plot_linkage_gain(
     cases: Sequence[Case | str | os.PathLike[str]] | Comparison,
     path: str | os.PathLike[str] | None = None,
 ) -> Figure:
-    """The linkage gain of every case and hypothesis, one labelled bar each."""
+    """The linkage gain of every case and hypothesis, one labelled horizontal bar each.
+
+    Each bar has its own row and its label (``case: hypothesis``) on the y axis, so labels never
+    overlap however many cases; the value is written at the end of the bar."""
     matplotlib = _matplotlib()
     result = cases if isinstance(cases, Comparison) else compare(cases)
     if not result.rows:
         raise LinkageError("no case to plot")
-    fig = new_figure(max(5.5, 1.5 + 0.75 * len(result.rows)), 3.6)
+    gains = [None if r.gain is None else _float(r.gain) for r in result.rows]
+    labels = [f"{r.case}: {r.hypothesis}" for r in result.rows]
+    known = [g for g in gains if g is not None]
+    low, high = min([0.0, *known]), max([0.1, *known])
+    span = high - low
+    left = 0.2 + _text_inches(max(labels, key=len), 7)
+    fig = new_figure(left + 4.5, 1.0 + 0.24 * len(result.rows), (left, 0.15, 0.35, 0.55))
     colours: dict[str, str] = {}
     with matplotlib.rc_context(PLOT_RC):
         ax = fig.subplots()
-        labels = []
-        for i, row in enumerate(result.rows):
+        for i, (row, gain) in enumerate(zip(result.rows, gains, strict=True)):
             colour = colours.setdefault(row.case, f"C{len(colours) % 10}")
-            gain = row.gain
-            height = 0.0 if gain is None else _float(gain)
-            ax.bar(
+            width = 0.0 if gain is None else gain
+            ax.barh(
                 i,
-                height,
-                width=0.7,
+                width,
+                height=0.7,
                 color=colour,
                 gid=f"gain/{row.case}/{row.hypothesis}",
                 hatch="//" if gain is None else None,
             )
-            note = "linked never" if gain is None else f"{height:.3f}"
-            ax.text(i, max(height, 0.0) + 0.01, note, ha="center", va="bottom", fontsize=7)
-            labels.append(f"{row.case}\n{row.hypothesis}")
-        ax.axhline(0.0, color="black", lw=0.8)
-        ax.set_xticks(
-            range(len(labels)),
-            labels,
-            rotation=30 if len(labels) > 4 else 0,
-            ha="right" if len(labels) > 4 else "center",
-        )
-        ax.set_xlim(-0.6, len(labels) - 0.4)
-        ax.set_ylabel("max δ*ᵢₖ separate − max δ*ᵢ linked")
+            note = "linked never" if gain is None else f"{width:.3f}"
+            ax.text(max(width, 0.0) + 0.01 * span, i, note, ha="left", va="center", fontsize=7)
+        ax.axvline(0.0, color="black", lw=0.8)
+        ax.set_yticks(range(len(labels)), labels, fontsize=7)
+        ax.set_ylim(len(labels) - 0.5, -0.5)
+        ax.set_xlim(low - 0.05 * span if low < 0 else 0, high + 0.25 * span)
+        ax.set_xlabel("max δ*ᵢₖ separate − max δ*ᵢ linked")
         ax.set_title("Linkage gain: width of the δ interval where linkage helps")
-        top = max([0.1, *(_float(r.gain) for r in result.rows if r.gain is not None)])
-        bottom = min([0.0, *(_float(r.gain) for r in result.rows if r.gain is not None)])
-        ax.set_ylim(bottom - 0.05 if bottom < 0 else 0, top * 1.2)
     return _finish(fig, path)

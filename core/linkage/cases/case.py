@@ -11,7 +11,9 @@ how well that matches."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
@@ -19,8 +21,9 @@ import attrs
 import sympy
 
 from linkage.cases.dates import add_unit, day, iso
+from linkage.decimals import DIGITS, decimal, is_short_decimal
 from linkage.engine.analysis import Analysis
-from linkage.errors import ModelError
+from linkage.errors import CaseWarning, ModelError
 from linkage.model.game import Game
 from linkage.model.structure import LinkageStructure
 from linkage.values import exact
@@ -79,7 +82,13 @@ class Scoring:
 
 @attrs.frozen
 class ParameterValue:
-    """A named, sourced quantity: value, optional range, unit, source and note."""
+    """A named, sourced quantity: value, optional range, unit, source and note.
+
+    ``value``, ``low`` and ``high`` are exact; ``text``, ``low_text`` and ``high_text`` keep them
+    as the case file wrote them (``"0.95"``, ``"fee_jpy / fx"``), so that outputs and messages
+    show the user's own numbers. ``latex`` is the LaTeX symbol declared with ``symbol = "g_T"``
+    (empty: the name is typeset upright as a whole word).
+    """
 
     name: str
     value: sympy.Expr
@@ -89,10 +98,38 @@ class ParameterValue:
     source: str = ""
     note: str = ""
     cite: tuple[str, ...] = attrs.field(default=(), converter=_keys)
+    text: str = ""
+    low_text: str = ""
+    high_text: str = ""
+    latex: str = ""
 
     @property
     def symbol(self) -> sympy.Symbol:
         return parameter_symbol(self.name, self.low)
+
+    def written(self, which: str = "value", digits: int = DIGITS) -> str:
+        """``value``, ``low`` or ``high`` as written in the case file (a decimal if not known)."""
+        text = {"value": self.text, "low": self.low_text, "high": self.high_text}[which]
+        exact_value = getattr(self, which)
+        if text or exact_value is None:
+            return text
+        return decimal(exact_value, digits) if exact_value.is_number else sympy.sstr(exact_value)
+
+
+def written(value: Any) -> str:
+    """A number or expression the way a user typed it: TOML ints and floats by their shortest
+    representation (``0.95``), strings stripped, exact values as decimals where exact."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, Fraction):
+        return decimal(value) if is_short_decimal(value) else str(value)
+    if isinstance(value, sympy.Basic):
+        return decimal(value) if is_short_decimal(value) else sympy.sstr(value)
+    return str(value)
 
 
 def parameter_symbol(name: str, lower_bound: sympy.Expr | None = None) -> sympy.Symbol:
@@ -236,6 +273,8 @@ class DomainInfo:
     kind: str = "cardinal"
     model: str | None = None
     salience: Mapping[str, sympy.Expr] = attrs.field(factory=dict)
+    concessions: tuple[str, ...] = ()
+    """Players for whom cooperating here is a concession on purpose (``C < N``): no warning."""
     source: str = ""
     note: str = ""
     cite: tuple[str, ...] = attrs.field(default=(), converter=_keys)
@@ -268,6 +307,9 @@ class Case:
     bibliography: Mapping[str, Source] = attrs.field(factory=dict)
     cite: tuple[str, ...] = attrs.field(default=(), converter=_keys)
     at: str | None = None
+    warnings: tuple[CaseWarning, ...] = ()
+    """Likely slips found while loading (a concession ``C < N``, ``C`` and ``N`` swapped, ...):
+    the case is valid, and the commands print these on standard error."""
 
     @property
     def domain_ids(self) -> tuple[str, ...]:
@@ -327,8 +369,12 @@ class Case:
         for h in self.hypotheses:
             if h.id == hypothesis_id:
                 return h
-        known = ", ".join(h.id for h in self.hypotheses)
-        raise ModelError(f"case {self.id} has no hypothesis {hypothesis_id!r} (known: {known})")
+        ids = [h.id for h in self.hypotheses]
+        close = difflib.get_close_matches(str(hypothesis_id), ids, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ModelError(
+            f"case {self.id} has no hypothesis {hypothesis_id!r} ({hint}known: {', '.join(ids)})"
+        )
 
     @cached_property
     def _analyses(self) -> dict[tuple[object, ...], Analysis]:
@@ -385,9 +431,25 @@ class Case:
             out.append((event.date, end, dict(changes), event))
         return out
 
-    def with_values(self, **values: Any) -> Case:
-        """A copy with some parameter values replaced (exact numbers)."""
+    def with_values(self, values: Mapping[str, Any] | None = None, /, **more: Any) -> Case:
+        """A copy with some parameter values replaced, given as a mapping and/or keywords.
+
+        Values are exact numbers: ints, :class:`~fractions.Fraction`, floats (read as their
+        shortest decimal, ``0.3`` is ``3/10``) or sympy numbers; text is refused (see
+        :func:`linkage.values.exact`). The calibration, analyses and outputs of the copy use the
+        new values; the range, unit and source of each parameter are kept.
+
+        >>> from linkage.cases import load_case
+        >>> case = load_case("cases/japan_russia.toml")
+        >>> case.with_values({"delta_japan": 0.8}).parameters["delta_japan"].text
+        '0.8'
+        """
+        changes = {**(values or {}), **more}
         params = dict(self.parameters)
-        for name, value in values.items():
-            params[name] = attrs.evolve(params[name], value=exact(value))
+        for name, value in changes.items():
+            if name not in params:
+                close = difflib.get_close_matches(str(name), list(params), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ModelError(f"case {self.id} has no parameter {name!r}{hint}")
+            params[name] = attrs.evolve(params[name], value=exact(value), text=written(value))
         return attrs.evolve(self, parameters=params)

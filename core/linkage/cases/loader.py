@@ -1,8 +1,12 @@
 """Reading case files: TOML in, a validated :class:`~linkage.cases.case.Case` out, nothing executed.
 
 Every problem is reported as a :class:`~linkage.errors.CaseError` naming the file, the line, the
-key path, what was expected and what was found, with a "did you mean" where it helps. All problems
-found in a file are collected and raised together. Expressions (payoffs, parameter values, model
+key path, the item at fault (domain, hypothesis, event), what was expected and what was found, with
+a "did you mean" where it helps. All problems found in a file are collected and raised together,
+**one per root cause**: a parameter, domain or player that failed is remembered, and what refers to
+it is not reported again (a broken domain gives one error, not one more per rule, hypothesis and
+event that names it). Likely slips in a valid file (a concession ``C < N``, ``C`` and ``N``
+swapped) are :class:`~linkage.errors.CaseWarning` s in the case's ``warnings``. Expressions (payoffs, parameter values, model
 arguments) go through the whitelist parser :func:`linkage.expr.parse_expression`; nothing is
 passed to ``eval`` or ``sympify``.
 
@@ -16,10 +20,11 @@ version-1 file is read the same way.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import itertools
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +45,16 @@ from linkage.cases.case import (
     Settlement,
     Source,
 )
+from linkage.cases.case import written as written_text
 from linkage.cases.dates import DATE_FORMS, day, normalise
 from linkage.cases.locate import key_lines, line_of
-from linkage.errors import CaseError, CaseErrors, LinkageError
+from linkage.decimals import decimal
+from linkage.errors import CaseError, CaseErrors, CaseWarning, LinkageError
 from linkage.expr import ExpressionError, parse_expression, to_exact
 from linkage.model.game import Game
 from linkage.model.payoffs import PAYOFF_NAMES, Domain, StagePayoffs
 from linkage.model.structure import LinkageStructure, Rule
+from linkage.models import latex_symbol_problem
 from linkage.plugins.manager import get_host
 from linkage.symbols import delta
 
@@ -80,7 +88,7 @@ CASE_KEYS = (
     "end",
     "cite",
 )
-PARAM_KEYS = ("value", "low", "high", "unit", "source", "note", "cite")
+PARAM_KEYS = ("value", "low", "high", "unit", "source", "note", "cite", "symbol")
 DOMAIN_KEYS = (
     "id",
     "title",
@@ -91,6 +99,7 @@ DOMAIN_KEYS = (
     "params",
     "salience",
     "discount",
+    "concessions",
     "source",
     "note",
     "cite",
@@ -129,13 +138,41 @@ SCORING_KEYS = ("resolution", "error_rate", "error_rates")
 SOURCE_KEYS = ("type", "author", "title", "publisher", "date", "url", "doi", "note")
 
 
+# A stand-in value for a parameter that failed: an expression using it is not reported again.
+_BROKEN = sympy.Symbol("_broken_", real=True)
+
+
 class _Reader:
-    """Collects errors with their locations while walking the parsed TOML."""
+    """Collects errors and warnings with their locations while walking the parsed TOML.
+
+    ``broken`` remembers, per kind (``"domain"``, ``"parameter"``), the names of items that failed,
+    so that references to them are not reported as unknown: one error per root cause.
+    """
 
     def __init__(self, file: str, text: str) -> None:
         self.file = file
         self.lines = key_lines(text)
         self.errors: list[CaseError] = []
+        self.warnings: list[CaseWarning] = []
+        self.broken: dict[str, set[str]] = {"domain": set(), "parameter": set()}
+        self._item: str | None = None
+
+    @contextlib.contextmanager
+    def item(self, label: str) -> Iterator[None]:
+        """Name ``label`` (e.g. "domain 'fish'") in every message reported inside the block."""
+        outer, self._item = self._item, label
+        try:
+            yield
+        finally:
+            self._item = outer
+
+    def _say(self, message: str) -> str:
+        return f"{self._item}: {message}" if self._item else message
+
+    def warn(self, path: str, message: str, *, hint: str | None = None) -> None:
+        self.warnings.append(
+            CaseWarning(self._say(message), self.file, path, line_of(self.lines, path), hint=hint)
+        )
 
     def error(
         self,
@@ -148,7 +185,7 @@ class _Reader:
     ) -> None:
         self.errors.append(
             CaseError(
-                message,
+                self._say(message),
                 file=self.file,
                 key_path=path,
                 line=line_of(self.lines, path),
@@ -176,7 +213,10 @@ class _Reader:
                 )
 
     def unknown(self, path: str, what: str, found: object, options: Any) -> None:
-        """Report an unknown name, listing the known ones and suggesting the closest."""
+        """Report an unknown name, listing the known ones and suggesting the closest; a name of an
+        item that already failed (a broken domain) is not reported again."""
+        if str(found) in self.broken.get(what, ()):
+            return
         self.error(
             path,
             f"unknown {what}",
@@ -215,9 +255,13 @@ class _Reader:
     def expression(
         self, value: Any, path: str, names: Mapping[str, sympy.Expr]
     ) -> sympy.Expr | None:
+        """The exact value of a number or expression string; ``None`` (reported) if invalid, and
+        ``None`` without a report if it uses a parameter that already failed."""
         try:
             if isinstance(value, str):
-                return parse_expression(value, names)
+                broken = {n: _BROKEN for n in self.broken["parameter"]}
+                result = parse_expression(value, {**broken, **names})
+                return None if result.has(_BROKEN) else result
             if isinstance(value, bool) or not isinstance(value, int | float):
                 self.error(
                     path, "wrong type", expected="a number or an expression string", found=value
@@ -321,9 +365,15 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
     )
     if "players" not in case_table:
         r.error("case", "missing key 'players'", expected="an array of at least two player names")
-    elif len(players) < 2 or len(set(players)) != len(players):
+    elif len(players) < 2:
+        r.error("case.players", "too few players", expected="at least two names", found=players)
+    elif len(set(players)) != len(players):
+        twice = sorted({p for p in players if players.count(p) > 1})
         r.error(
-            "case.players", "wrong players", expected="at least two distinct names", found=players
+            "case.players",
+            f"player {', '.join(map(repr, twice))} named twice",
+            expected="distinct names",
+            found=players,
         )
     if len(r.errors) > before:  # without valid players nothing below can be checked meaningfully
         return None
@@ -359,6 +409,7 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
     _check_discount_values(discount, params, timeline, r)
     if r.errors:
         return None
+    _check_payoff_slips(data.get("domains"), players, params, r)
     try:
         game = Game(players, domains, discount, strategy, hypotheses[0].structure, id=case_id)
     except LinkageError as exc:
@@ -382,6 +433,7 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
         scoring=scoring,
         bibliography=bibliography,
         cite=_cites(case_table, "case", r),
+        warnings=tuple(r.warnings),
     )
 
 
@@ -407,12 +459,15 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
             r.keys(spec, PARAM_KEYS, path)
             if "value" not in spec:
                 r.error(path, "missing key 'value'", expected="a number or an expression")
+                r.broken["parameter"].add(name)
                 continue
             value = r.expression(spec["value"], f"{path}.value", known)
             low = r.expression(spec["low"], f"{path}.low", known) if "low" in spec else None
             high = r.expression(spec["high"], f"{path}.high", known) if "high" in spec else None
             if value is None:
+                r.broken["parameter"].add(name)
                 continue
+            texts = {k: written_text(spec[k]) for k in ("value", "low", "high") if k in spec}
             if (
                 low is not None
                 and high is not None
@@ -423,17 +478,24 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
                 r.error(
                     f"{path}.low",
                     "low is above high",
-                    expected=f"low <= high = {high}",
+                    expected=f"at most high = {texts['high']}",
                     found=spec["low"],
                 )
-            elif (low is not None and value.is_number and low.is_number and value < low) or (
-                high is not None and value.is_number and high.is_number and value > high
-            ):
+            elif not _in_range(value, low, high):
                 r.error(
                     f"{path}.value",
                     "value outside its range",
-                    expected="between low and high",
+                    expected=_range_text(texts.get("low"), texts.get("high")),
                     found=spec["value"],
+                )
+            latex = r.string(spec, "symbol", path)
+            problem = latex_symbol_problem(latex) if latex else None
+            if problem:
+                r.error(
+                    f"{path}.symbol",
+                    f"invalid LaTeX symbol: {problem}",
+                    expected="a symbol such as 'g', 'g_T', 'b_{jp}', '\\gamma' or '\\bar{D}'",
+                    found=latex,
                 )
             out[name] = ParameterValue(
                 name,
@@ -444,16 +506,38 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
                 source=r.string(spec, "source", path),
                 note=r.string(spec, "note", path),
                 cite=_cites(spec, path, r),
+                text=texts["value"],
+                low_text=texts.get("low", ""),
+                high_text=texts.get("high", ""),
+                latex="" if problem else latex,
             )
         else:
             value = r.expression(spec, path, known)
-            if value is not None:
-                out[name] = ParameterValue(name, value)
+            if value is None:
+                r.broken["parameter"].add(name)
+            else:
+                out[name] = ParameterValue(name, value, text=written_text(spec))
     return out
 
 
 DELTA_PROBES = (sympy.Integer(0), sympy.Rational(1, 2), sympy.Rational(99, 100))
 """Where a domain's discount factor given in ``delta`` is checked to lie in [0, 1)."""
+
+
+def _in_range(value: sympy.Expr, low: sympy.Expr | None, high: sympy.Expr | None) -> bool:
+    """Whether a number lies in ``[low, high]`` (bounds that are not numbers are not checked)."""
+    if not value.is_number:
+        return True
+    if low is not None and low.is_number and value < low:
+        return False
+    return not (high is not None and high.is_number and value > high)
+
+
+def _range_text(low: str | None, high: str | None) -> str:
+    """``between 0.5 and 0.95``, ``at least 0.5`` or ``at most 0.95``, as the file wrote them."""
+    if low and high:
+        return f"between {low} and {high}"
+    return f"at least {low}" if low else f"at most {high}"
 
 
 def _discount(
@@ -530,9 +614,51 @@ def _check_discount_values(
                     path,
                     f"the discount factor{who} ({expr}) leaves [0, 1)",
                     expected="a value in [0, 1)",
-                    found=str(v),
+                    found=decimal(v) if v.is_real else str(v),
                 )
                 return
+
+
+def _check_payoff_slips(
+    value: Any, players: list[str], params: Mapping[str, ParameterValue], r: _Reader
+) -> None:
+    """Warn about likely slips in payoffs typed in the file (a model's payoffs are its author's):
+    ``N`` above both ``C`` and ``D`` (``C`` and ``N`` swapped?) and ``C < N`` (a concession;
+    silenced by listing the player in the domain's ``concessions``). Judged at the calibration."""
+    values = {p.symbol: p.value for p in params.values()}
+    names = {n: p.symbol for n, p in params.items()}
+    for i, table in enumerate(value or []):
+        if not isinstance(table, dict) or not isinstance(table.get("payoffs"), dict):
+            continue
+        did = table.get("id")
+        allowed = table.get("concessions", [])
+        for player in players:
+            spec = table["payoffs"].get(player)
+            if not isinstance(spec, dict) or not all(k in spec for k in "CDN"):
+                continue
+            try:
+                c, d, n = (parse_expression(spec[k], names).subs(values) for k in "CDN")
+            except ExpressionError:
+                continue
+            if not (c.is_number and d.is_number and n.is_number):
+                continue
+            path = f"domains[{i}].payoffs.{player}"
+            shown = {k: decimal(v) for k, v in zip("CDN", (c, d, n), strict=True)}
+            if n > c and n > d:
+                r.warn(
+                    path,
+                    f"N = {shown['N']} is above both C = {shown['C']} and D = {shown['D']} for "
+                    f"{player} in domain '{did}': the punishment pays more than cooperating and "
+                    "than deviating, so C and N look swapped",
+                    hint=f"if so, write C = {written_text(spec['N'])}, N = {written_text(spec['C'])}",
+                )
+            elif c < n and player not in allowed:
+                r.warn(
+                    path,
+                    f"C = {shown['C']} < N = {shown['N']} for {player} in domain '{did}': "
+                    "cooperating pays less than the punishment (a concession); intended?",
+                    hint=f'if so, add concessions = ["{player}"] to the domain to say so',
+                )
 
 
 def _strategy(value: Any, r: _Reader, host: Any) -> Any:
@@ -615,92 +741,116 @@ def _domains(
         r.keys(table, DOMAIN_KEYS, path)
         did = r.string(table, "id", path, required=True)
         if not did:
+            # what the file probably meant as the id (a misspelt key): never "unknown" later on
+            r.broken["domain"].update(
+                v
+                for k, v in table.items()
+                if isinstance(v, str) and (k.lower() == "id" or _did_you_mean(k.lower(), ("id",)))
+            )
             continue
         if did in seen:
             r.error(f"{path}.id", "duplicate domain id", expected="a unique id", found=did)
             continue
         seen.add(did)
-        kind = r.string(table, "kind", path, default="cardinal")
-        if kind not in ("cardinal", "ordinal"):
-            r.error(
-                f"{path}.kind",
-                "unknown domain kind",
-                expected="'cardinal' or 'ordinal'",
-                found=kind,
-            )
-            kind = "cardinal"
-        if ("payoffs" in table) == ("model" in table):
-            r.error(
-                path,
-                "give either 'payoffs' or 'model'",
-                expected="exactly one of payoffs (reduced form) or model (a plugin's domain model)",
-            )
+        with r.item(f"domain '{did}'"):
+            built = _domain(table, did, path, players, names, r, host)
+        if built is None:
+            r.broken["domain"].add(did)
             continue
-        payoffs: dict[str, StagePayoffs] = {}
-        if "payoffs" in table:
-            ptable = r.table(table["payoffs"], f"{path}.payoffs")
-            if ptable is None:
+        domains.append(built[0])
+        infos[did] = built[1]
+    return domains, infos
+
+
+def _domain(
+    table: Mapping[str, Any],
+    did: str,
+    path: str,
+    players: list[str],
+    names: Mapping[str, sympy.Expr],
+    r: _Reader,
+    host: Any,
+) -> tuple[Domain, DomainInfo] | None:
+    """One ``[[domains]]`` table, or ``None`` (reported) if it is broken."""
+    kind = r.string(table, "kind", path, default="cardinal")
+    if kind not in ("cardinal", "ordinal"):
+        r.error(
+            f"{path}.kind",
+            "unknown domain kind",
+            expected="'cardinal' or 'ordinal'",
+            found=kind,
+        )
+        kind = "cardinal"
+    if ("payoffs" in table) == ("model" in table):
+        r.error(
+            path,
+            "give either 'payoffs' or 'model'",
+            expected="exactly one of payoffs (reduced form) or model (a plugin's domain model)",
+        )
+        return None
+    payoffs: dict[str, StagePayoffs] = {}
+    if "payoffs" in table:
+        ptable = r.table(table["payoffs"], f"{path}.payoffs")
+        if ptable is None:
+            return None
+        for player in ptable:
+            if player not in players:
+                r.unknown(f"{path}.payoffs.{player}", "player", player, players)
+        for player in players:
+            if player not in ptable:
+                r.error(
+                    f"{path}.payoffs",
+                    f"no payoffs for player '{player}'",
+                    expected="payoffs for every player",
+                )
                 continue
-            for player in ptable:
-                if player not in players:
-                    r.unknown(f"{path}.payoffs.{player}", "player", player, players)
-            for player in players:
-                if player not in ptable:
+            sp = _payoffs(ptable[player], f"{path}.payoffs.{player}", names, r)
+            if sp is not None:
+                payoffs[player] = sp
+    else:
+        payoffs = _model_payoffs(table, path, players, names, r, host) or {}
+    salience: dict[str, sympy.Expr] = {}
+    if "salience" in table:
+        stable = r.table(table["salience"], f"{path}.salience")
+        for player, w in (stable or {}).items():
+            if player not in players:
+                r.unknown(f"{path}.salience.{player}", "player", player, players)
+                continue
+            e = r.expression(w, f"{path}.salience.{player}", names)
+            if e is not None:
+                if e.is_number and e <= 0:
                     r.error(
-                        f"{path}.payoffs",
-                        f"no payoffs for player '{player}'",
-                        expected="payoffs for every player",
+                        f"{path}.salience.{player}",
+                        "salience must be positive",
+                        expected="a number > 0",
+                        found=w,
                     )
                     continue
-                sp = _payoffs(ptable[player], f"{path}.payoffs.{player}", names, r)
-                if sp is not None:
-                    payoffs[player] = sp
-        else:
-            payoffs = _model_payoffs(table, path, players, names, r, host) or {}
-        salience: dict[str, sympy.Expr] = {}
-        if "salience" in table:
-            stable = r.table(table["salience"], f"{path}.salience")
-            for player, w in (stable or {}).items():
-                if player not in players:
-                    r.unknown(f"{path}.salience.{player}", "player", player, players)
-                    continue
-                e = r.expression(w, f"{path}.salience.{player}", names)
-                if e is not None:
-                    if e.is_number and e <= 0:
-                        r.error(
-                            f"{path}.salience.{player}",
-                            "salience must be positive",
-                            expected="a number > 0",
-                            found=w,
-                        )
-                        continue
-                    salience[player] = e
-        if len(payoffs) != len(players):
-            continue
-        payoffs = {p: v.scaled(salience[p]) if p in salience else v for p, v in payoffs.items()}
-        own = _discount(table, players, names, r, path) if "discount" in table else None
-        if "discount" in table and (
-            own is None or (isinstance(own, dict) and None in own.values())
-        ):
-            continue  # reported
-        try:
-            domains.append(
-                Domain(did, payoffs, title=r.string(table, "title", path), kind=kind, discount=own)
-            )
-        except (LinkageError, ValueError) as exc:
-            r.error(f"{path}.id", f"invalid domain: {exc}", found=did)
-            continue
-        infos[did] = DomainInfo(
-            did,
-            title=r.string(table, "title", path),
-            kind=kind,
-            model=table.get("model") if isinstance(table.get("model"), str) else None,
-            salience=salience,
-            source=r.string(table, "source", path),
-            note=r.string(table, "note", path),
-            cite=_cites(table, path, r),
-        )
-    return domains, infos
+                salience[player] = e
+    if len(payoffs) != len(players):
+        return None
+    payoffs = {p: v.scaled(salience[p]) if p in salience else v for p, v in payoffs.items()}
+    own = _discount(table, players, names, r, path) if "discount" in table else None
+    if "discount" in table and (own is None or (isinstance(own, dict) and None in own.values())):
+        return None  # reported
+    try:
+        domain = Domain(did, payoffs, title=r.string(table, "title", path), kind=kind, discount=own)
+    except (LinkageError, ValueError) as exc:
+        r.error(f"{path}.id", f"invalid domain: {exc}", found=did)
+        return None
+    return domain, DomainInfo(
+        did,
+        title=r.string(table, "title", path),
+        kind=kind,
+        model=table.get("model") if isinstance(table.get("model"), str) else None,
+        salience=salience,
+        concessions=tuple(
+            r.strings(table["concessions"], f"{path}.concessions") if "concessions" in table else ()
+        ),
+        source=r.string(table, "source", path),
+        note=r.string(table, "note", path),
+        cite=_cites(table, path, r),
+    )
 
 
 def _model_payoffs(
@@ -892,7 +1042,8 @@ def _hypotheses(
             r.error(f"{path}.id", "duplicate hypothesis id", expected="a unique id", found=hid)
             continue
         seen.add(hid)
-        s = _structure(table, path, players, domain_ids, r, hid, isolated)
+        with r.item(f"hypothesis '{hid}'"):
+            s = _structure(table, path, players, domain_ids, r, hid, isolated)
         if s is not None:
             out.append(
                 Hypothesis(
@@ -955,6 +1106,8 @@ def _timeline(
             r.error(path, "missing key 'date'", expected="a date")
         changes: dict[str, sympy.Expr] = {}
         for name, v in (r.table(table.get("set", {}), f"{path}.set") or {}).items():
+            if name in r.broken["parameter"]:
+                continue
             if name not in params:
                 r.error(
                     f"{path}.set.{name}",
@@ -968,13 +1121,11 @@ def _timeline(
             if e is None:
                 continue
             spec = params[name]
-            if e.is_number and (
-                (spec.low is not None and e < spec.low) or (spec.high is not None and e > spec.high)
-            ):
+            if not _in_range(e, spec.low, spec.high):
                 r.error(
                     f"{path}.set.{name}",
-                    "value outside the parameter's range",
-                    expected=f"between {spec.low} and {spec.high}",
+                    f"value outside the range of parameter '{name}'",
+                    expected=_range_text(spec.written("low"), spec.written("high")),
                     found=v,
                 )
                 continue

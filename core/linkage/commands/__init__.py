@@ -9,8 +9,11 @@ modules (the engine, sympy, renderers) are imported inside ``run`` so that ``lin
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
+from typing import NoReturn
 
 MODULES = (
     "analyze",
@@ -31,6 +34,23 @@ Run = Callable[[argparse.Namespace], int]
 AddArguments = Callable[[argparse.ArgumentParser], None]
 COMMANDS: dict[str, tuple[str, AddArguments]] = {}
 """Every subcommand by name: its one-line help and the function adding its arguments."""
+
+
+def did_you_mean(name: str, options: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the option closest to ``name``, or ``""``."""
+    close = difflib.get_close_matches(name, list(options), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose "invalid choice" errors suggest the closest valid name."""
+
+    def error(self, message: str) -> NoReturn:
+        match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+        if match:
+            options = re.findall(r"'([^']*)'", match.group(2))
+            message += did_you_mean(match.group(1), options)
+        super().error(message)
 
 
 def command(name: str, help: str) -> Callable[[AddArguments], AddArguments]:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,16 +16,50 @@ if TYPE_CHECKING:
 
 
 def load(name: str) -> Case:
-    """Load a case given as a path or a bundled case id."""
+    """Load a case given as a path or a bundled case id, printing its warnings."""
     from linkage.cases.loader import load_case, resolve_case
 
-    return load_case(resolve_case(name))
+    case = load_case(resolve_case(name))
+    warn(case)
+    return case
+
+
+def warn(cases: Case | Iterable[Case]) -> None:
+    """Print the warnings of ``cases`` (likely slips in valid files) on standard error."""
+    from linkage.cases.case import Case
+
+    for case in [cases] if isinstance(cases, Case) else cases:
+        for warning in case.warnings:
+            print(f"linkage: warning: {warning}", file=sys.stderr)
+
+
+def write_atomic(data: str | bytes, path: str | os.PathLike[str]) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file in the same directory, then
+    :func:`os.replace`. A failure leaves any earlier file untouched and no partial file."""
+    target = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write(text: str, output: str | None) -> None:
-    """Write ``text`` to ``output`` (a path) or standard output."""
+    """Write ``text`` to ``output`` (a path, atomically) or to standard output."""
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_atomic(text, output)
     else:
         sys.stdout.write(text)
 
@@ -43,4 +81,16 @@ def add_at_argument(p: argparse.ArgumentParser, default: str) -> None:
         metavar="DATE",
         help="judge at the calibration in force at DATE (YYYY-MM-DD, YYYY-MM or YYYY): the "
         f"file's values changed by every timeline event up to DATE (default: {default})",
+    )
+
+
+def add_digits_argument(p: argparse.ArgumentParser) -> None:
+    """``--digits N``: significant digits of the decimals an output shows."""
+    p.add_argument(
+        "--digits",
+        type=int,
+        default=4,
+        metavar="N",
+        help="significant digits of decimals (default 4; values written in the case file "
+        "are shown as written)",
     )

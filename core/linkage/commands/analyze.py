@@ -1,11 +1,11 @@
-"""``linkage analyze CASE``: the enforcement conditions of one case."""
+"""``linkage analyze CASE``: the enforcement conditions of one case, the verdict first."""
 
 from __future__ import annotations
 
 import argparse
 
 from linkage.commands import command
-from linkage.commands._common import add_at_argument, load, write
+from linkage.commands._common import add_at_argument, add_digits_argument, load, write
 
 
 def run(ns: argparse.Namespace) -> int:
@@ -14,7 +14,8 @@ def run(ns: argparse.Namespace) -> int:
 
     fmt = get_host().lookup("output_formats", ns.format)
     case = load(ns.case).as_of(ns.at)
-    write(fmt.render(CaseReport(case)), ns.output)
+    report = CaseReport(case, hypotheses=ns.hypothesis, digits=ns.digits)
+    write(fmt.render(report), ns.output)
     return 0
 
 
@@ -28,5 +29,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="output format: text, json, markdown, latex, or a plugin's",
     )
     add_at_argument(p, "the file's values")
+    p.add_argument(
+        "--hypothesis",
+        "-H",
+        action="append",
+        metavar="ID",
+        help="report only this linkage hypothesis (repeat for several; default: all)",
+    )
+    add_digits_argument(p)
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.set_defaults(func=run)

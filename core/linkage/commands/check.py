@@ -1,4 +1,8 @@
-"""``linkage check CASE...``: validate case files without analysing them."""
+"""``linkage check CASE...``: validate case files without analysing them.
+
+Errors fail the check (exit status 1); warnings (likely slips in a valid file, such as a
+concession ``C < N`` or ``C`` and ``N`` swapped) are printed on standard error and do not.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,18 @@ from linkage.commands._common import load
 from linkage.errors import CaseErrors, LinkageError
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 hypothesis``, ``2 hypotheses``, ``0 events``."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
 def run(ns: argparse.Namespace) -> int:
     from linkage.cases.audit import case_warnings
 
     failed = 0
     for name in ns.cases:
         try:
-            case = load(name)
+            case = load(name)  # prints the case's warnings
         except CaseErrors as exc:
             failed += 1
             for e in exc.errors:
@@ -26,17 +35,23 @@ def run(ns: argparse.Namespace) -> int:
             failed += 1
             print(f"linkage: error: {exc}", file=sys.stderr)
             continue
-        print(
-            f"ok  {name}: case {case.id!r}, {len(case.players)} players, {len(case.domain_ids)} domains, "
-            f"{len(case.parameters)} parameters, {len(case.hypotheses)} hypotheses, "
-            f"{len(case.timeline)} events"
-        )
-        for warning in case_warnings(case):
+        audit = case_warnings(case)
+        for warning in audit:
             print(f"linkage: warning: {warning}", file=sys.stderr)
+        parts = [
+            count(len(case.players), "player"),
+            count(len(case.domain_ids), "domain"),
+            count(len(case.parameters), "parameter"),
+            count(len(case.hypotheses), "hypothesis", "hypotheses"),
+            count(len(case.timeline), "event"),
+        ]
+        if case.warnings or audit:
+            parts.append(count(len(case.warnings) + len(audit), "warning"))
+        print(f"ok  {name}: case {case.id!r}, " + ", ".join(parts))
     return 1 if failed else 0
 
 
-@command("check", "validate case files without analysing them")
+@command("check", "validate case files without analysing them (warnings do not fail)")
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("cases", nargs="+", help="case files or bundled case ids")
     p.set_defaults(func=run)

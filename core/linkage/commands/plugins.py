@@ -114,20 +114,26 @@ def run_show(ns: argparse.Namespace) -> int:
     if m.description:
         print(f"  {m.description}")
     print(f"  roles: {', '.join(m.roles)}; plugin: {host.registry.owner('domain_models', m.id)}")
+    from linkage.decimals import decimal
+    from linkage.render.maths import Notation
+
+    text = Notation.of(m.parameters).text  # decimals as written, max(x, 0)
     print("  parameters:")
     for p in m.parameters:
         rng = (
-            f" [{'' if p.low is None else p.low}, {'' if p.high is None else p.high}]"
+            f" [{'' if p.low is None else decimal(p.low)}, "
+            f"{'' if p.high is None else decimal(p.high)}]"
             if (p.low is not None or p.high is not None)
             else ""
         )
-        print(f"    {p.name} = {p.default} {p.unit}{rng}: {p.description}")
+        symbol = f" (symbol {p.latex})" if p.latex else ""
+        print(f"    {p.name} = {decimal(p.default)} {p.unit}{rng}{symbol}: {p.description}")
         if p.source:
             print(f"        source: {p.source}")
     print("  stage payoffs:")
     for role, sp in payoffs.items():
         for k, v in sp.as_dict().items():
-            print(f"    {role}.{k} = {sympy.sstr(v)}")
+            print(f"    {role}.{k} = {text(v)}")
     return 0
 
 

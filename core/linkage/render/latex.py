@@ -1,83 +1,309 @@
-"""LaTeX analysis report: the cleared constraints and a booktabs table of thresholds."""
+r"""LaTeX analysis report, ready to ``\input`` into a paper (``pdflatex``; needs ``amsmath`` and
+``booktabs``).
+
+The verdict comes first (a booktabs table, one row per hypothesis), then the structured conditions
+of :mod:`linkage.render.formulas`: the per-domain temptations and stakes in closed form, the
+separate thresholds, and under each hypothesis (its description and source in words) each
+player's constraints with their aggregates and :math:`\delta^*`. ``always`` and ``never`` are
+words, never a bare 0 or 1.
+
+Everything fits the text width: formulas are inline maths in paragraphs, so TeX breaks long sums
+at their operators (parentheses are plain, not ``\left...\right``, and long fractions are
+written as a factor times a sum); tables have a few narrow columns; text from case files is
+escaped, long words and URLs may break, and non-ASCII characters are mapped to LaTeX.
+"""
 
 from __future__ import annotations
 
-import sympy
+import re
 
+from linkage.decimals import is_short_decimal
 from linkage.engine.threshold import Threshold
-from linkage.render.report import CaseReport
-from linkage.symbols import delta
+from linkage.render.formulas import (
+    KIND_LATEX,
+    KINDS,
+    LATEX_NAMES,
+    Aggregate,
+    Formula,
+    cleared,
+    rule,
+)
+from linkage.render.maths import Notation
+from linkage.render.report import CaseReport, threshold_number, yes
+from linkage.render.text import _number, holds, interval_text
 
+PREAMBLE = r"\usepackage{amsmath,booktabs}"
+"""What a document needs to typeset this output."""
 
-def latex_threshold(t: Threshold) -> str:
-    """A threshold in LaTeX: its exact value, ``0`` for always, ``\text{never}``, or the implicit root."""
-    if t.status == "never":
-        return r"\text{never}"
-    if t.status == "always":
-        return "0"
-    if t.status in ("piecewise", "max", "implicit"):
-        return r"\text{" + latex_escape(str(t)) + "}"
-    if t.status == "bounded":
-        assert t.upper is not None
-        return r"\delta \le " + str(sympy.latex(t.upper))
-    if t.exact is None:
-        return r"\text{root of }" + str(sympy.latex(t.polynomial))
-    return str(sympy.latex(t.exact))
+UNICODE = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "≈": r"$\approx$",
+    "δ": r"$\delta$",
+    "→": r"$\to$",
+    "↔": r"$\leftrightarrow$",
+    "≥": r"$\geq$",
+    "≤": r"$\leq$",
+    "−": r"$-$",
+    "×": r"$\times$",
+    "÷": r"$\div$",
+    "³": r"\textsuperscript{3}",
+    "²": r"\textsuperscript{2}",
+    "¥": r"\textyen{}",
+    "€": r"\texteuro{}",
+    "£": r"\pounds{}",
+    "§": r"\S{}",
+    "…": r"\dots{}",
+    "✓": "yes",
+    "✗": "no",
+    "⁺": r"\textsuperscript{+}",
+}
+"""Characters escaped or mapped for pdflatex; other characters beyond Latin-1 become ``?``."""
+
+_LONG_WORD = re.compile(r"\S{24,}")
 
 
 def latex_escape(text: str) -> str:
-    """Text safe inside LaTeX (a table cell, ``\\text{...}``)."""
-    table = {
-        "\\": r"\textbackslash{}",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "_": r"\_",
-        "{": r"\{",
-        "}": r"\}",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-    }
-    return "".join(table.get(ch, ch) for ch in text)
+    """Text safe in a LaTeX paragraph or table cell; long words (URLs) may break after ``/ . _ -``."""
+
+    def one(ch: str) -> str:
+        if ch in UNICODE:
+            return UNICODE[ch]
+        return ch if ord(ch) < 0x250 or ch in "–—‘’“”" else "?"
+
+    def word(m: re.Match[str]) -> str:
+        return "".join(one(ch) + (r"\allowbreak{}" if ch in "/._-" else "") for ch in m.group(0))
+
+    out = []
+    last = 0
+    for m in _LONG_WORD.finditer(text):
+        out.append("".join(one(ch) for ch in text[last : m.start()]))
+        out.append(word(m))
+        last = m.end()
+    out.append("".join(one(ch) for ch in text[last:]))
+    return "".join(out)
+
+
+def latex_threshold(t: Threshold, notation: Notation | None = None) -> str:
+    r"""A critical δ in math mode: exact value ``\approx`` a decimal, ``\text{always}`` (0) or
+    ``\text{never}``; a status this renderer does not know is its text."""
+    notation = notation or Notation()
+    if t.status == "never":
+        return r"\text{never}"
+    if t.status == "always":
+        return r"0\ (\text{always})"
+    if t.status != "threshold" or t.exact is None:
+        return r"\text{" + latex_escape(str(t)) + "}"
+    body = notation.latex(t.exact)
+    if not t.exact.is_number or t.exact.is_Integer or is_short_decimal(t.exact):
+        return body
+    return rf"{body} \approx {notation.number(t.exact)}"
+
+
+def _math(text: str) -> str:
+    return f"${text}$"
+
+
+def _sub(kind: str, domain: str) -> str:
+    return rf"{LATEX_NAMES[kind]}_{{\mathrm{{{latex_escape(domain)}}}}}"
+
+
+def _aggregate(agg: Aggregate, digits: int) -> str:
+    value = _number(agg.value, digits)
+    if not agg.kind:
+        return value
+    name = LATEX_NAMES[agg.kind]
+    if not agg.parts:
+        return f"{name} = 0"
+    parts = " + ".join(_sub(agg.kind, p.domain) for p in agg.parts)
+    return f"{name} = {parts} = {value}"
+
+
+def _formula(f: Formula, report: CaseReport) -> str:
+    digits = report.digits
+    label = "" if f.label == "grim" else rf"_{{\text{{{latex_escape(f.label)}}}}}"
+    if f.named:
+        aggregates = _math(_aggregate(f.gain, digits)) + ", " + _math(_aggregate(f.stake, digits))
+    else:
+        aggregates = f"gain {_math(_number(f.gain.value, digits))}, stake {_math(_number(f.stake.value, digits))}"
+    return (
+        aggregates
+        + ": "
+        + _math(
+            rf"\delta^*{label} = {rule(f, 'latex')} = {latex_threshold(f.threshold, report.notation)}"
+        )
+    )
+
+
+def _sets(f: Formula) -> str:
+    once = f" once {latex_escape(', '.join(f.state))} is punished" if f.state else ""
+    return (
+        f"deviating in {latex_escape(', '.join(f.deviation))}{once}; "
+        f"punished in {latex_escape(', '.join(f.punished))}"
+    )
+
+
+def _tabular(head: list[str], rows: list[list[str]]) -> list[str]:
+    return [
+        r"\begin{center}\small",
+        r"\begin{tabular}{" + "l" * len(head) + "}",
+        r"\toprule",
+        " & ".join(head) + r" \\",
+        r"\midrule",
+        *(" & ".join(r) + r" \\" for r in rows),
+        r"\bottomrule",
+        r"\end{tabular}",
+        r"\end{center}",
+    ]
 
 
 def render_latex(report: CaseReport) -> str:
     case, a = report.case, report.primary
     g = a.game
-    sym = report.symbolic[case.hypotheses[0].id]
-    lines = [f"% linkage analysis of case {case.id}", r"\begin{align*}"]
+    book = report.formulas
+    digits = report.digits
+    notation = report.notation
+    out = [
+        f"% linkage analysis of case {case.id}",
+        f"% needs {PREAMBLE}; \\input this file in a document",
+        r"\subsection*{" + latex_escape(case.title or case.id) + "}",
+        r"\begingroup\sloppy % long formulas and sources break between lines, never past the margin",
+        "",
+    ]
+    deltas = ", ".join(
+        f"{latex_escape(p)} {_math(_number(g.discount.of(p), digits))}" for p in g.players
+    )
+    out.append(
+        r"\paragraph{Verdict at the calibration.} "
+        + latex_escape(g.strategy.describe())
+        + rf"; $\delta$: {deltas}."
+    )
+    out += _tabular(
+        [
+            "hypothesis",
+            "holds",
+            "helps",
+            *(rf"$\delta^*$ {latex_escape(p)}" for p in g.players),
+            r"helps for $\delta \in$",
+        ],
+        [
+            [
+                latex_escape(h.id),
+                yes(report.analyses[h.id].linked_sustainable),
+                yes(report.analyses[h.id].helps),
+                *(
+                    latex_escape(
+                        threshold_number(report.analyses[h.id].linked_thresholds[p], digits)
+                    )
+                    for p in g.players
+                ),
+                _math(interval_text(report.analyses[h.id].helps_interval, digits))
+                if report.analyses[h.id].helps_interval
+                else "none",
+            ]
+            for h in report.hypotheses
+        ],
+    )
+    held = [k for k, v in a.separate_sustainable.items() if v]
+    out.append(
+        "Holds: the whole package is self-enforcing at each player's $\\delta$; helps: linkage "
+        "makes it so where the domains alone are not. Each domain alone (separate enforcement) "
+        "holds in: " + latex_escape(", ".join(held) or "none") + "."
+    )
+    kinds = book.kinds()
+    first = book.formulas(a, next(iter(a.separate_constraints[g.players[0]].values())))[0]
+    parts_text = "; ".join(
+        f"the {KINDS[k][0]} {_math(LATEX_NAMES[k] + '_k = ' + KIND_LATEX[k])}" for k in kinds
+    )
+    out += [
+        "",
+        r"\paragraph{Temptations and stakes per domain.} A constraint "
+        + _math(cleared(first, "latex"))
+        + r" holds for $\delta \ge \delta^*$. Per domain $k$: "
+        + parts_text
+        + ", summed over the domains deviated in (temptations) or punished (stakes).",
+        r"\begin{itemize}",
+    ]
+    for p in case.players:
+        items = []
+        for k in case.domain_ids:
+            for kind in kinds:
+                expr = book.part(kind, p, k)
+                value = KINDS[kind][2](a.game.domain(k).payoffs[p])
+                if expr is None or value is None:
+                    continue
+                closed = "" if expr.is_number else notation.latex(expr) + " = "
+                items.append(_math(f"{_sub(kind, k)} = {closed}{_number(value, digits)}"))
+        out.append(r"\item " + latex_escape(p) + ": " + "; ".join(items) + ".")
+    out += [
+        r"\end{itemize}",
+        "",
+        r"\paragraph{Separate enforcement.} Each domain punished only in itself.",
+    ]
     rows = []
     for p in g.players:
-        for k, c in sym.separate_constraints[p].items():
-            for cond in c.conditions:
-                rows.append(
-                    sympy.latex(cond.lhs, symbol_names={delta: r"\delta"})
-                    + r" &\le "
-                    + sympy.latex(cond.rhs, symbol_names={delta: r"\delta"})
-                    + rf" && \text{{{latex_escape(p)}, {latex_escape(k)}}}"
-                )
-    lines.append(" \\\\\n".join(rows))
-    lines += [
-        r"\end{align*}",
-        "",
-        r"\begin{tabular}{l" + "c" * (len(case.domain_ids) + len(case.hypotheses)) + "}",
-        r"\toprule",
-    ]
-    head = [
-        "player",
-        *(latex_escape(k) for k in case.domain_ids),
-        *(f"linked ({latex_escape(h.id)})" for h in case.hypotheses),
-    ]
-    lines.append(" & ".join(head) + r" \\")
-    lines.append(r"\midrule")
-    for p in g.players:
-        cells = [latex_escape(p)]
-        cells += [f"${latex_threshold(a.separate_thresholds[p][k])}$" for k in case.domain_ids]
-        cells += [
-            f"${latex_threshold(report.analyses[h.id].linked_thresholds[p])}$"
-            for h in case.hypotheses
+        for k, formulas in book.separate(a, p).items():
+            rows += [
+                [
+                    latex_escape(p),
+                    latex_escape(k + ("" if f.label == "grim" else f" [{f.label}]")),
+                    _math(latex_threshold(f.threshold, notation)),
+                ]
+                for f in formulas
+            ]
+    out += _tabular(["player", "domain", r"$\delta^*$"], rows)
+    for h in report.hypotheses:
+        ah = report.analyses[h.id]
+        out += [
+            "",
+            r"\paragraph{Linked under \texttt{"
+            + latex_escape(h.id)
+            + "}.} "
+            + latex_escape(h.structure.describe())
+            + ".",
         ]
-        lines.append(" & ".join(cells) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}"]
-    return "\n".join(lines) + "\n"
+        if h.title:
+            out.append(
+                latex_escape(h.title)
+                + (f" (source: {latex_escape(h.source)})" if h.source else "")
+                + "."
+            )
+        out.append(r"\begin{itemize}")
+        for p in g.players:
+            constraints = book.linked(ah, p)
+            out.append(
+                r"\item "
+                + latex_escape(p)
+                + f" (holds: {yes(holds(ah, p))}); binding constraint, {_sets(constraints[0][0])}: "
+                + "; ".join(_formula(f, report) for f in constraints[0])
+                + "."
+            )
+            others = [f for fs in constraints[1:] for f in fs]
+            if others:
+                out.append(
+                    "Other constraints: "
+                    + "; ".join(
+                        f"{_sets(f)}: $\\delta^* = {latex_threshold(f.threshold, notation)}$"
+                        for f in others
+                    )
+                    + "."
+                )
+        best = ah.best_package
+        out.append(
+            r"\item best self-enforcing package: "
+            + latex_escape(", ".join(best.domains) if best else "-")
+            + "; vulnerable side: "
+            + latex_escape(ah.vulnerable or "-")
+            + "."
+        )
+        out.append(r"\end{itemize}")
+    out.append(r"\par\endgroup")
+    return "\n".join(out) + "\n"

@@ -1,58 +1,135 @@
-"""Markdown analysis report (GitHub-flavoured tables)."""
+"""Markdown analysis report (GitHub-flavoured tables): the verdict first, then the structured
+conditions of :mod:`linkage.render.formulas` (closed forms as inline code)."""
 
 from __future__ import annotations
 
-from linkage.render.report import CaseReport, fmt, fmt_threshold, yes
+from linkage.render.formulas import KINDS, TEXT_NAMES, Formula, cleared, rule
+from linkage.render.report import CaseReport, fmt_threshold, threshold_number, yes
+from linkage.render.text import _aggregate, _number, _sets, holds, interval_text
 
 
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    return [_row(head), _row(["---"] * len(head)), *(_row(r) for r in rows)]
+
+
+def _code(text: str) -> str:
+    return f"`{text}`" if text else ""
+
+
+def _formula(f: Formula, report: CaseReport) -> str:
+    label = "" if f.label == "grim" else f" [{f.label}]"
+    aggregates = (
+        f"{_code(_aggregate(f.gain, report.digits))}, {_code(_aggregate(f.stake, report.digits))}"
+        if f.named
+        else f"gain {_number(f.gain.value, report.digits)}, stake {_number(f.stake.value, report.digits)}"
+    )
+    return f"{aggregates}: δ*{label} = {_code(rule(f))} = {fmt_threshold(f.threshold, report.notation)}"
+
+
 def render_markdown(report: CaseReport) -> str:
     case, a = report.case, report.primary
     g = a.game
+    book = report.formulas
+    digits = report.digits
     out = [f"# {case.title or case.id}", ""]
-    out.append(f"Players: {', '.join(case.players)}. Punishment: {g.strategy.describe()}.")
-    out += ["", "## Critical discount factors", ""]
-    header = ["player", *case.domain_ids, *(f"linked: {h.id}" for h in case.hypotheses), "delta"]
-    out += [_row(header), _row(["---"] * len(header))]
-    for p in g.players:
-        cells = [p]
-        cells += [fmt_threshold(a.separate_thresholds[p][k]) for k in case.domain_ids]
-        cells += [
-            fmt_threshold(report.analyses[h.id].linked_thresholds[p]) for h in case.hypotheses
-        ]
-        cells.append(fmt(g.discount.of(p)))
-        out.append(_row(cells))
-    out += ["", "## Verdicts at the calibrated discount factors", ""]
-    out += [
-        _row(["structure", "sustainable", "linkage helps", "helps for delta in", "best package"]),
-        _row(["---"] * 5),
-    ]
-    out.append(
-        _row(
+    deltas = ", ".join(f"{p} {_number(g.discount.of(p), digits)}" for p in g.players)
+    out += ["## Verdict at the calibration", "", f"{g.strategy.describe()}; δ: {deltas}.", ""]
+    out += _table(
+        [
+            "hypothesis",
+            "package holds",
+            "linkage helps",
+            *(f"δ* {p}" for p in g.players),
+            "helps for δ in",
+        ],
+        [
             [
-                "separate",
-                ", ".join(f"{k}: {yes(v)}" for k, v in a.separate_sustainable.items()),
-                "-",
-                "-",
-                "-",
+                h.id,
+                yes(report.analyses[h.id].linked_sustainable),
+                yes(report.analyses[h.id].helps),
+                *(
+                    threshold_number(report.analyses[h.id].linked_thresholds[p], digits)
+                    for p in g.players
+                ),
+                interval_text(report.analyses[h.id].helps_interval, digits),
             ]
-        )
+            for h in report.hypotheses
+        ],
     )
-    for h in case.hypotheses:
+    held = [k for k, v in a.separate_sustainable.items() if v]
+    out += [
+        "",
+        "Each domain alone (separate enforcement) holds in: " + (", ".join(held) or "none") + ".",
+        "",
+        "## Temptations and stakes per domain",
+        "",
+    ]
+    first = book.formulas(a, next(iter(a.separate_constraints[g.players[0]].values())))[0]
+    kinds = book.kinds()
+    out.append(
+        f"A constraint `{cleared(first)}` holds for δ ≥ δ*. "
+        + "; ".join(f"`{TEXT_NAMES[k]}[k] = {KINDS[k][1]}` ({KINDS[k][0]})" for k in kinds)
+        + ": summed over the domains deviated in (temptations) or punished (stakes)."
+    )
+    out.append("")
+    rows = []
+    for p in case.players:
+        for k in case.domain_ids:
+            for kind in kinds:
+                expr = book.part(kind, p, k)
+                value = KINDS[kind][2](a.game.domain(k).payoffs[p])
+                if expr is None or value is None:
+                    continue
+                rows.append(
+                    [
+                        p,
+                        k,
+                        TEXT_NAMES[kind],
+                        _number(value, digits),
+                        "" if expr.is_number else _code(report.notation.text(expr)),
+                    ]
+                )
+    out += _table(["player", "domain", "part", "value", "closed form"], rows)
+    out += ["", "## Separate enforcement", ""]
+    rows = []
+    for p in g.players:
+        for k, formulas in book.separate(a, p).items():
+            rows += [
+                [
+                    p,
+                    k + ("" if f.label == "grim" else f" [{f.label}]"),
+                    fmt_threshold(f.threshold, report.notation),
+                ]
+                for f in formulas
+            ]
+    out += _table(["player", "domain", "δ*"], rows)
+    for h in report.hypotheses:
         ah = report.analyses[h.id]
+        out += ["", f"## Linked under `{h.id}`", "", h.structure.describe() + "."]
+        if h.title:
+            out.append(f"{h.title}" + (f" (source: {h.source})" if h.source else ""))
+        out.append("")
+        for p in g.players:
+            constraints = book.linked(ah, p)
+            out.append(
+                f"- **{p}** (holds: {yes(holds(ah, p))}), binding: {_sets(constraints[0][0])}"
+            )
+            out += [f"  - {_formula(f, report)}" for f in constraints[0]]
+            others = [f for fs in constraints[1:] for f in fs]
+            if others:
+                out.append(
+                    "  - other constraints: "
+                    + "; ".join(
+                        f"{_sets(f)}: δ* = {threshold_number(f.threshold, digits)}" for f in others
+                    )
+                )
         best = ah.best_package
         out.append(
-            _row(
-                [
-                    h.id,
-                    yes(ah.linked_sustainable),
-                    yes(ah.helps),
-                    str(ah.helps_interval) if ah.helps_interval else "none",
-                    ", ".join(best.domains) if best else "-",
-                ]
-            )
+            f"- best self-enforcing package: {', '.join(best.domains) if best else '-'}; "
+            f"vulnerable: {ah.vulnerable or '-'}"
         )
     return "\n".join(out) + "\n"

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-import sympy
-
 from linkage.compare import Comparison
 from linkage.engine.analysis import Analysis
 from linkage.errors import LinkageError
@@ -22,6 +20,7 @@ from linkage.render.comparison import HEADERS, cell
 from linkage.render.html import comparison_table, math, table, threshold_math, verdict
 from linkage.render.html_report import case_section
 from linkage.render.latex import latex_escape, latex_threshold
+from linkage.render.maths import Notation
 from linkage.render.report import CaseReport
 
 
@@ -75,7 +74,7 @@ def analysis_latex(a: Analysis) -> str:
         " & ".join(
             [
                 _text(p),
-                sympy.latex(g.discount.of(p)),
+                Notation().latex(g.discount.of(p)),
                 *(latex_threshold(a.separate_thresholds[p][k]) for k in g.domain_ids),
                 latex_threshold(a.linked_thresholds[p]),
             ]

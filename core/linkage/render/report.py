@@ -1,55 +1,84 @@
 """The analysis report of a case: one document, rendered by every output format.
 
-:class:`CaseReport` evaluates the case at its calibration under each linkage hypothesis, keeps the
-closed forms in the case's parameters, and exposes :meth:`CaseReport.as_json` (the JSON schema
-documented in ``docs/reference/json-output.md``).
+:class:`CaseReport` evaluates the case at its calibration under each linkage hypothesis (all of
+them, or those chosen), builds the structured formulas of :mod:`linkage.render.formulas` on
+demand, and exposes :meth:`CaseReport.as_json` (the JSON schema documented in
+``docs/reference/json-output.md``). Closed forms of whole thresholds in the case's parameters
+(``symbolic``) are computed only for the JSON output, which is the one format that shows them.
+
+Numbers follow one rule (:mod:`linkage.decimals`): values are decimals (as the case file wrote
+them, else ``digits`` significant digits); critical discount factors, where exactness is the
+point, are exact with a decimal after ``≈``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
 import attrs
 import sympy
 
-from linkage.cases.case import Case
+from linkage.cases.case import Case, Hypothesis
+from linkage.decimals import DIGITS, decimal, is_short_decimal
 from linkage.engine.analysis import Analysis
 from linkage.engine.constraints import DeviationConstraint
 from linkage.engine.threshold import Threshold
-
-SYMBOLIC_LIMIT = 400
-"""Closed forms longer than this (as text) are left out of text and Markdown output."""
-
-
-def fmt(expr: sympy.Expr | None) -> str:
-    """An exact value as text, with a decimal approximation when it is not an integer."""
-    if expr is None:
-        return "-"
-    text: str = sympy.sstr(expr)
-    if expr.is_number and not expr.is_Integer:
-        return (
-            f"{text} ≈ {float(sympy.N(expr, 20)):.4f}"
-            if len(text) < 60
-            else f"≈ {float(sympy.N(expr, 20)):.4f}"
-        )
-    return text
+from linkage.errors import ModelError
+from linkage.render.formulas import Formulas
+from linkage.render.maths import Notation
 
 
-def fmt_threshold(t: Threshold) -> str:
+def exact_text(expr: sympy.Expr, notation: Notation) -> str:
+    """An exact number: a short decimal as such (exact), else its exact form ``≈`` a decimal."""
+    if is_short_decimal(expr):
+        return decimal(expr)
+    text = notation.text(expr)
+    approx = notation.number(expr)
+    return f"{text} ≈ {approx}" if len(text) <= 40 else f"≈ {approx}"
+
+
+def fmt_threshold(t: Threshold, notation: Notation | None = None) -> str:
+    """A critical δ as text: ``never``, ``always (0)``, or its exact value ``≈`` a decimal;
+    a status this renderer does not know is shown as the threshold's own text."""
+    notation = notation or Notation()
     if t.status == "never":
         return "never"
     if t.status == "always":
         return "always (0)"
-    if t.status == "bounded":
-        return f"delta <= {fmt(t.upper)}" + ("" if t.exact == 0 else f" and >= {fmt(t.exact)}")
-    if t.status in ("piecewise", "max", "implicit") or t.exact is None:
+    if t.status == "bounded" and t.upper is not None:
+        upper = f"δ ≤ {exact_text(t.upper, notation)}"
+        if t.exact is None or t.exact == 0:
+            return upper
+        return f"{exact_text(t.exact, notation)} ≤ δ, {upper}"
+    if t.status != "threshold" or t.exact is None or not t.exact.is_number:
         return str(t)
-    return fmt(t.exact)
+    return exact_text(t.exact, notation)
+
+
+def threshold_number(t: Threshold, digits: int = DIGITS) -> str:
+    """A critical δ as a decimal for tables: ``never``, ``always`` (0), or its value; a bounded
+    region as ``≤ upper`` (from ``lower``)."""
+    if t.status == "never":
+        return "never"
+    if t.status == "always":
+        return "always"
+    if t.status == "bounded" and t.upper is not None and t.upper.is_number:
+        low = "" if t.exact is None or t.exact == 0 else f"{decimal(t.exact, digits)} to "
+        return f"{low}≤ {decimal(t.upper, digits)}"
+    if t.status != "threshold" or t.exact is None or not t.exact.is_number:
+        return str(t)
+    return decimal(t.exact, digits)
 
 
 def yes(value: bool | None) -> str:
     return {True: "yes", False: "no", None: "undecided"}[value]
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 hypothesis``, ``2 hypotheses``."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
 
 
 def closed_form(t: Threshold) -> str | None:
@@ -66,21 +95,57 @@ def _set(names: frozenset[str], order: tuple[str, ...]) -> list[str]:
     return [k for k in order if k in names]
 
 
+def _ids(value: Sequence[str] | str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 @attrs.frozen(eq=False)
 class CaseReport:
-    """Everything an output format needs to render ``case``."""
+    """Everything an output format needs to render ``case``.
+
+    ``hypotheses``: the ids of the hypotheses to report (default: all, in the file's order; an
+    unknown id is a :class:`~linkage.errors.ModelError` naming the known ones). ``digits``: the
+    significant digits of decimals.
+    """
 
     case: Case
+    chosen: tuple[str, ...] = attrs.field(default=None, converter=_ids, alias="hypotheses")
+    digits: int = DIGITS
+
+    def __attrs_post_init__(self) -> None:
+        if self.digits < 1:
+            raise ModelError(f"digits must be at least 1, got {self.digits}")
+        for h in self.chosen:
+            self.case.hypothesis(h)  # an unknown id fails here, naming the known ones
+
+    @cached_property
+    def hypotheses(self) -> tuple[Hypothesis, ...]:
+        """The reported hypotheses: those chosen, or all of the case's."""
+        if not self.chosen:
+            return self.case.hypotheses
+        return tuple(self.case.hypothesis(h) for h in dict.fromkeys(self.chosen))
+
+    @cached_property
+    def notation(self) -> Notation:
+        """Declared LaTeX symbols of the case's parameters, and the digits."""
+        return Notation.of(self.case.parameters.values(), self.digits)
+
+    @cached_property
+    def formulas(self) -> Formulas:
+        """The structured formulas (per-domain parts computed once)."""
+        return Formulas(self.case)
 
     @cached_property
     def analyses(self) -> dict[str, Analysis]:
         """Per hypothesis id, the analysis at the calibration."""
-        return {h.id: self.case.analysis(h.id) for h in self.case.hypotheses}
+        return {h.id: self.case.analysis(h.id) for h in self.hypotheses}
 
     @cached_property
     def symbolic(self) -> dict[str, Analysis]:
-        """Per hypothesis id, the analysis in closed form in the case's parameters."""
-        return {h.id: self.case.symbolic_analysis(h.id) for h in self.case.hypotheses}
+        """Per hypothesis id, the analysis in closed form in the case's parameters (JSON only)."""
+        return {h.id: self.case.symbolic_analysis(h.id) for h in self.hypotheses}
 
     @cached_property
     def calibration(self) -> dict[sympy.Symbol, sympy.Expr]:
@@ -95,7 +160,8 @@ class CaseReport:
 
     @property
     def primary(self) -> Analysis:
-        return self.analyses[self.case.hypotheses[0].id]
+        """The analysis under the first reported hypothesis."""
+        return self.analyses[self.hypotheses[0].id]
 
     @property
     def has_parameters(self) -> bool:
@@ -147,7 +213,8 @@ class CaseReport:
     def as_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (keys are stable; more may be added)."""
         case, a = self.case, self.primary
-        s = self.symbolic[case.hypotheses[0].id]
+        first = self.hypotheses[0].id
+        s = self.symbolic[first]
         out: dict[str, Any] = {
             "case": case.id,
             "title": case.title,
@@ -168,8 +235,8 @@ class CaseReport:
                 },
                 "lever": a.lever,
             },
-            "linked": self.linked_json(case.hypotheses[0].id),
-            "hypotheses": {h.id: self.linked_json(h.id) for h in case.hypotheses},
+            "linked": self.linked_json(first),
+            "hypotheses": {h.id: self.linked_json(h.id) for h in self.hypotheses},
         }
         if self.has_parameters:
             out["separate"]["closed_form"] = {
@@ -177,7 +244,12 @@ class CaseReport:
                 for p, per in s.separate_thresholds.items()
             }
             out["parameters"] = {
-                name: {"value": sympy.sstr(p.value), "unit": p.unit, "source": p.source}
+                name: {
+                    "value": sympy.sstr(p.value),
+                    "written": p.written(),
+                    "unit": p.unit,
+                    "source": p.source,
+                }
                 for name, p in case.parameters.items()
             }
         return out

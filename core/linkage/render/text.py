@@ -1,119 +1,284 @@
-"""Plain-text analysis report: what a person reads at a glance in a terminal."""
+"""Plain-text analysis report: the verdict first, at a glance, then the details a reader checks.
+
+Layout: the verdict per hypothesis (does the package hold, does linkage help, the linked δ* of
+each player, the common δ on which linkage helps) and which domains hold alone; then the case
+(players, punishment, discount factors); then the structured conditions
+(:mod:`linkage.render.formulas`): per-domain temptations and stakes, each at the calibration and
+in closed form, the separate thresholds, and under each hypothesis each player's binding
+constraint with its aggregates and δ*; last the grim slack per domain.
+"""
 
 from __future__ import annotations
 
 import sympy
 
-from linkage.engine.threshold import Threshold
-from linkage.render.report import (
-    SYMBOLIC_LIMIT,
-    CaseReport,
-    closed_form,
-    fmt,
-    fmt_threshold,
-    yes,
-)
+from linkage.decimals import decimal
+from linkage.engine.analysis import Analysis, Interval
+from linkage.render.formulas import TEXT_NAMES, Aggregate, Formula, cleared, rule
+from linkage.render.report import CaseReport, count, fmt_threshold, threshold_number, yes
 
 
-def _table(rows: list[list[str]]) -> list[str]:
+def table(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    """Rows as left-aligned columns (the first row is the header)."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return [
-        "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+        indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in rows
     ]
+
+
+def interval_text(interval: Interval | None, digits: int) -> str:
+    """The common δ on which linkage helps, as decimals: ``[0.3129, 1)`` or ``none``."""
+    if interval is None:
+        return "none"
+    return f"[{_number(interval.low, digits)}, {_number(interval.high, digits)})"
+
+
+def _number(x: sympy.Expr, digits: int) -> str:
+    return decimal(x, digits) if x.is_number else sympy.sstr(x)
+
+
+def holds(a: Analysis, player: str) -> bool | None:
+    """Whether ``player``'s linked constraints hold at their δ (``None``: undecided)."""
+    t = a.linked_thresholds[player]
+    d = a.game.discount.of(player)
+    if t.status == "always":
+        return True
+    if t.status == "never":
+        return False
+    if t.is_symbolic or not d.is_number or t.status != "threshold":
+        return None
+    return t.holds_at(d)
+
+
+def verdict(report: CaseReport) -> list[str]:
+    """The verdict lines: one row per hypothesis, then the domains that hold alone."""
+    case, a, digits = report.case, report.primary, report.digits
+    g = a.game
+    deltas = ", ".join(f"{p} {_number(g.discount.of(p), digits)}" for p in g.players)
+    lines = [f"Verdict at the calibration ({g.strategy.describe()}; δ: {deltas})"]
+    rows = [
+        [
+            "hypothesis",
+            "package holds",
+            "linkage helps",
+            *(f"δ* {p}" for p in g.players),
+            "helps for a common δ in",
+        ]
+    ]
+    for h in report.hypotheses:
+        ah = report.analyses[h.id]
+        rows.append(
+            [
+                h.id,
+                yes(ah.linked_sustainable),
+                yes(ah.helps),
+                *(threshold_number(ah.linked_thresholds[p], digits) for p in g.players),
+                interval_text(ah.helps_interval, digits),
+            ]
+        )
+    lines += table(rows)
+    held = [k for k, v in a.separate_sustainable.items() if v]
+    failed = [k for k, v in a.separate_sustainable.items() if v is False]
+    open_ = [k for k, v in a.separate_sustainable.items() if v is None]
+    alone = [f"holds in {', '.join(held)}" if held else "holds in none"]
+    if failed:
+        alone.append(f"fails in {', '.join(failed)}")
+    if open_:
+        alone.append(f"undecided in {', '.join(open_)}")
+    lines.append("  Each domain alone (separate enforcement): " + "; ".join(alone))
+    if len(report.hypotheses) < len(case.hypotheses):
+        lines.append(
+            f"  (reporting {count(len(report.hypotheses), 'hypothesis', 'hypotheses')} of "
+            f"{len(case.hypotheses)})"
+        )
+    return lines
+
+
+def _aggregate(agg: Aggregate, digits: int) -> str:
+    """``g = g[f98] + g[aid] = 0.0106`` (or the unnamed total)."""
+    value = _number(agg.value, digits)
+    if not agg.kind:
+        return value
+    name = TEXT_NAMES[agg.kind]
+    if not agg.parts:
+        return f"{name} = 0"
+    parts = " + ".join(f"{name}[{p.domain}]" for p in agg.parts)
+    return f"{name} = {parts} = {value}"
+
+
+def formula_lines(f: Formula, report: CaseReport, indent: str) -> list[str]:
+    """A constraint: its aggregates, then δ* = rule = exact value."""
+    lines = []
+    if f.named:
+        lines.append(
+            f"{indent}{_aggregate(f.gain, report.digits)}; {_aggregate(f.stake, report.digits)}"
+        )
+    else:
+        lines.append(
+            f"{indent}gain a = {_number(f.gain.value, report.digits)}; "
+            f"stake b = {_number(f.stake.value, report.digits)}"
+        )
+    label = "" if f.label in ("grim",) else f" [{f.label}]"
+    lines.append(f"{indent}δ*{label} = {rule(f)} = {fmt_threshold(f.threshold, report.notation)}")
+    return lines
+
+
+def _sets(f: Formula) -> str:
+    """The deviation, at which state, and its punishment."""
+    once = f" once {{{', '.join(f.state)}}} is punished" if f.state else ""
+    return f"deviate in {{{', '.join(f.deviation)}}}{once}, punished in {{{', '.join(f.punished)}}}"
+
+
+def parts_lines(report: CaseReport) -> list[str]:
+    """Per player and domain, each aggregate at the calibration and in closed form."""
+    case, a = report.case, report.primary
+    book = report.formulas
+    kinds = book.kinds()
+    names = ", ".join(f"{TEXT_NAMES[k]}[k]" for k in kinds)
+    lines = [
+        f"Per domain: {names} at the calibration" + (" = closed form" if _symbolic(report) else "")
+    ]
+    from linkage.render.formulas import KINDS
+
+    for k in kinds:
+        lines.append(f"  {TEXT_NAMES[k]}[k] = {KINDS[k][1]} in domain k ({KINDS[k][0]})")
+    rows: list[list[str]] = []
+    for p in case.players:
+        first = True
+        for k in case.domain_ids:
+            for kind in kinds:
+                expr = book.part(kind, p, k)
+                value = KINDS[kind][2](a.game.domain(k).payoffs[p])
+                if expr is None or value is None:
+                    continue
+                shown = _number(value, report.digits)
+                closed = "" if expr.is_number else report.notation.text(expr)
+                rows.append(
+                    [
+                        p if first else "",
+                        k,
+                        f"{TEXT_NAMES[kind]} = {shown}",
+                        f"= {closed}" if closed else "",
+                    ]
+                )
+                first = False
+    lines += table(
+        [["player", "domain", "value", "closed form" if _symbolic(report) else ""], *rows]
+    )
+    return lines
+
+
+def _symbolic(report: CaseReport) -> bool:
+    return bool(report.case.game.free_symbols)
 
 
 def render_text(report: CaseReport) -> str:
-    case = report.case
-    a = report.primary
+    case, a = report.case, report.primary
     g = a.game
-    lines = [
+    book = report.formulas
+    title = (
         f"{case.title} [{case.id}]" if case.title and case.title != case.id else f"Case {case.id}"
+    )
+    lines = [title, ""]
+    lines += verdict(report)
+    lines += [
+        "",
+        "Details",
+        f"Players: {', '.join(case.players)}; domains: {', '.join(case.domain_ids)}",
     ]
-    lines.append(f"Players: {', '.join(case.players)}; domains: {', '.join(case.domain_ids)}")
     ordinal = [k for k, info in case.domains.items() if info.kind == "ordinal"]
     if ordinal:
         lines.append(f"Ordinal domains (ranks, not money): {', '.join(ordinal)}")
     lines.append(f"Punishment: {g.strategy.describe()}")
-    if g.discount.is_common:
-        lines.append(f"Discount factor: delta = {fmt(g.discount.of(g.players[0]))}")
-    else:
-        lines.append(
-            "Discount factors: " + ", ".join(f"{p} {fmt(g.discount.of(p))}" for p in g.players)
-        )
-    lines += ["", "Separate enforcement (a deviation is punished only in its own domain)"]
-    rows = [["player", "domain", "constraint (cleared form)", "critical delta", "holds"]]
-    for p in g.players:
-        for k, c in a.separate_constraints[p].items():
-            for cond in c.conditions:
-                holds = (
-                    cond.threshold.holds_at(g.discount.of(p))
-                    if not cond.threshold.is_symbolic
-                    else None
-                )
-                rows.append(
-                    [p, k, sympy.sstr(cond.cleared), fmt_threshold(cond.threshold), yes(holds)]
-                )
-    lines += _table(rows)
+    discount = case.game.discount
     lines.append(
-        "  sustainable alone: "
-        + ", ".join(f"{k} {yes(v)}" for k, v in a.separate_sustainable.items())
+        "Discount factors: "
+        + ", ".join(
+            f"{p} {_number(g.discount.of(p), report.digits)}"
+            + (f" ({report.notation.text(discount.of(p))})" if not discount.of(p).is_number else "")
+            for p in g.players
+        )
     )
-    for h in case.hypotheses:
+    first = book.formulas(a, next(iter(a.separate_constraints[g.players[0]].values())))[0]
+    lines += [
+        "",
+        f"How to read: a constraint {cleared(first)} holds for δ ≥ δ*; g sums the temptations over "
+        "the domains deviated in, s the stakes over the domains punished.",
+        "",
+    ]
+    lines += parts_lines(report)
+    lines += ["", "Separate enforcement (a deviation is punished only in its own domain)"]
+    rows = [["player", "domain", "δ*", "holds at the player's δ"]]
+    for p in g.players:
+        for k, formulas in book.separate(a, p).items():
+            for f in formulas:
+                label = "" if f.label == "grim" else f" [{f.label}]"
+                rows.append(
+                    [
+                        p,
+                        k + label,
+                        fmt_threshold(f.threshold, report.notation),
+                        yes(_holds(f, a)),
+                    ]
+                )
+    lines += table(rows)
+    for h in report.hypotheses:
         ah = report.analyses[h.id]
-        lines += ["", f"Linked enforcement, hypothesis '{h.id}': {h.structure.describe()}"]
+        lines += ["", f"Linked enforcement under '{h.id}': {h.structure.describe()}"]
         if h.title:
             lines.append(f"  {h.title}" + (f" (source: {h.source})" if h.source else ""))
         for p in g.players:
-            c = ah.linked_binding[p]
-            dev = ", ".join(k for k in case.domain_ids if k in c.deviation)
-            pun = ", ".join(k for k in case.domain_ids if k in c.punished)
-            state = ", ".join(k for k in case.domain_ids if k in c.state)
-            where = f" (once {{{state}}} is punished)" if state else ""
-            conds = "; ".join(sympy.sstr(k.cleared) for k in c.conditions)
-            t, on_path = ah.linked_thresholds[p], ah.on_path_thresholds[p]
+            constraints = book.linked(ah, p)
+            binding = constraints[0]
             lines.append(
-                f"  {p}: worst deviation in {{{dev}}}{where}, punished in {{{pun}}}: {conds}"
-                f" -> critical delta {fmt_threshold(t)}; holds: {yes(_holds(t, g.discount.of(p)))}"
+                f"  {p}: binding constraint: {_sets(binding[0])}; "
+                f"holds at δ = {_number(g.discount.of(p), report.digits)}: {yes(holds(ah, p))}"
             )
-            if on_path != t:
+            for f in binding:
+                lines += formula_lines(f, report, "      ")
+            on_path = getattr(ah, "on_path_thresholds", {}).get(p)
+            if on_path is not None and on_path != ah.linked_thresholds[p]:
                 lines.append(
-                    f"      on the path only (deviations from full cooperation): {fmt_threshold(on_path)}"
+                    "      on the path only (deviations from full cooperation): δ* = "
+                    + fmt_threshold(on_path, report.notation)
                 )
-            st = report.closed_form(h.id, p)
-            sym = closed_form(st)
-            if sym and len(sym) <= SYMBOLIC_LIMIT:
-                valid = ", ".join(sympy.sstr(a) for a in st.assumptions)
-                lines.append(
-                    f"      closed form: {sym}" + (f"  (valid if {valid})" if valid else "")
-                )
-        interval = ah.helps_interval
+            others = [f for fs in constraints[1:] for f in fs]
+            if others:
+                lines.append(f"    other constraints of {p} ({len(others)}):")
+                for f in others:
+                    lines.append(
+                        f"      {_sets(f)}: δ* = {threshold_number(f.threshold, report.digits)}"
+                    )
         lines.append(
-            f"  package of all domains sustainable: {yes(ah.linked_sustainable)}; "
-            f"linkage helps here: {yes(ah.helps)}"
+            f"  package of all domains holds: {yes(ah.linked_sustainable)}; linkage helps: "
+            f"{yes(ah.helps)}; helps for a common δ in {interval_text(ah.helps_interval, report.digits)}"
         )
-        lines.append(
-            "  linkage helps for a common delta in "
-            + (str(interval) if interval is not None else "no interval")
-        )
+        extra = []
         if ah.vulnerable:
-            lines.append(f"  vulnerable side (highest linked threshold): {ah.vulnerable}")
+            extra.append(f"vulnerable side (highest linked δ*): {ah.vulnerable}")
         if ah.best_package is not None:
-            lines.append(
-                f"  best self-enforcing package: {', '.join(ah.best_package.domains) or 'none'}"
+            extra.append(
+                f"best self-enforcing package: {', '.join(ah.best_package.domains) or 'none'}"
             )
+        if extra:
+            lines.append("  " + "; ".join(extra))
     lines += [
         "",
-        "Grim-trigger slack s(delta) = delta(C-N) - (1-delta)(D-C)^+ per domain at each player's delta",
+        "Grim-trigger slack s(δ) = δ(C − N) − (1 − δ)(D − C)⁺ per domain at each player's δ",
     ]
     for p in g.players:
-        parts = ", ".join(f"{k} {fmt(v)}" for k, v in a.slack[p].items())
+        parts = ", ".join(f"{k} {_number(v, report.digits)}" for k, v in a.slack[p].items())
         lever = a.lever[p]
         lines.append(f"  {p}: {parts}" + (f"; lever (largest donor): {lever}" if lever else ""))
     return "\n".join(lines) + "\n"
 
 
-def _holds(t: object, d: sympy.Expr) -> bool | None:
-    assert isinstance(t, Threshold)
-    if t.is_symbolic or not d.is_number:
+def _holds(f: Formula, a: Analysis) -> bool | None:
+    t = f.threshold
+    d = a.game.discount.of(f.player)
+    if t.status in ("always", "never"):
+        return t.status == "always"
+    if t.status != "threshold" or t.is_symbolic or not d.is_number:
         return None
     return t.holds_at(d)
