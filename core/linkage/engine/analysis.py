@@ -140,20 +140,35 @@ class Analysis:
         }
 
     @cached_property
+    def linked_decisive(self) -> dict[str, list[DeviationConstraint]]:
+        """Per player, constraints that decide the subgame-perfect threshold (all of them with
+        symbols; with numbers, those found deciding by the vectorised search)."""
+        return {
+            p: PlayerConstraints(self.game, p, self.masks).decisive() for p in self.game.players
+        }
+
+    @cached_property
+    def on_path_decisive(self) -> dict[str, list[DeviationConstraint]]:
+        return {
+            p: PlayerConstraints(self.game, p, self.masks).decisive(on_path=True)
+            for p in self.game.players
+        }
+
+    @cached_property
     def linked_binding(self) -> dict[str, DeviationConstraint]:
         """Per player, the worst deviation, the state where it is worst, and its punishment (a
         player whose deviations gain nothing anywhere gets a single-domain one that holds)."""
-        return {p: binding(cs) for p, cs in self.linked_constraints.items()}
+        return {p: binding(cs) for p, cs in self.linked_decisive.items()}
 
     @cached_property
     def linked_thresholds(self) -> dict[str, Threshold]:
         r"""Per player, the subgame-perfect critical value of the whole package."""
-        return {p: combine(c.threshold for c in cs) for p, cs in self.linked_constraints.items()}
+        return {p: combine(c.threshold for c in cs) for p, cs in self.linked_decisive.items()}
 
     @cached_property
     def on_path_thresholds(self) -> dict[str, Threshold]:
         r"""Per player, the critical value checking deviations from full cooperation only."""
-        return {p: combine(c.threshold for c in cs) for p, cs in self.on_path_constraints.items()}
+        return {p: combine(c.threshold for c in cs) for p, cs in self.on_path_decisive.items()}
 
     @property
     def subgame_perfect_checked(self) -> bool:
@@ -221,7 +236,7 @@ class Analysis:
         for p, t in self.linked_thresholds.items():
             if not t.is_numeric:
                 return ()
-            level = {"never": 2, "bounded": 1}.get(t.status, 0)
+            level = {"never": 2, "bounded": 1, "intervals": 1}.get(t.status, 0)
             ranked.append((level, t.exact if t.exact is not None else sympy.Integer(0), p))
         top = max(r[0] for r in ranked)
         candidates = [r for r in ranked if r[0] == top]
@@ -266,7 +281,7 @@ class Analysis:
         calibrated = calibrated or self.at(values)
         builder = PlayerConstraints(self.game, player, self.masks)
         forms = []
-        for b in binding_ends(calibrated.linked_constraints[player]):
+        for b in binding_ends(calibrated.linked_decisive[player]):
             S, state = self.masks.mask(b.deviation), self.masks.mask(b.state)
             found = builder.custom(S) if builder.kind == "custom" else builder.constraint(S, state)
             forms.append(found.threshold.piece_at(values))

@@ -41,6 +41,7 @@ from linkage.engine.punishment import Aggregate
 from linkage.engine.punishment import conditions as custom_conditions
 from linkage.engine.states import Masks, bits
 from linkage.engine.threshold import Threshold, combine, is_ge, known_sign
+from linkage.engine.vectorized import spe
 from linkage.errors import TooLargeError
 from linkage.model.game import Game
 from linkage.model.strategies import GrimTrigger, StickAndCarrot, TPeriodReversion
@@ -216,6 +217,26 @@ class PlayerConstraints:
                     for state in self.states(S, on_path):
                         yield S, state
 
+    def decisive(self, on_path: bool = False) -> list[DeviationConstraint]:
+        """Constraints that decide the player's threshold: with numbers, grim or T-period
+        punishment, non-negative stakes and one discount factor, those found by
+        :func:`linkage.engine.vectorized.spe` over every deviation at once; otherwise all of
+        :meth:`constraints`."""
+        uniform = all(d.discount is None for d in self.game.domains)
+        if self.kind in ("grim", "t_period") and uniform and not self.game.free_symbols:
+            periods = getattr(self.game.strategy, "periods", None)
+            pairs = spe(
+                self.masks,
+                self.player,
+                [p[0] for p in self.pay],
+                [p[1] for p in self.pay],
+                periods,
+                on_path,
+            )
+            if pairs is not None:
+                return [self.constraint(S, state) for S, state in dict.fromkeys(pairs)]
+        return self.constraints(on_path)
+
     def constraints(self, on_path: bool = False) -> list[DeviationConstraint]:
         """The constraints to check: every deviation at its worst states, without those implied
         by others (sums), in a stable order."""
@@ -277,6 +298,7 @@ def binding_ends(
         return (never[0],)
     bounded_below = [c for c in constraints if c.threshold.status in ("threshold", "bounded")]
     low = _lowest_first(bounded_below) if bounded_below else binding(constraints)
+    gapped = tuple(c for c in constraints if c.threshold.status == "intervals" and c is not low)
     high: DeviationConstraint | None = None
     lowest: sympy.Expr | None = None
     for c in constraints:
@@ -288,7 +310,8 @@ def binding_ends(
             continue
         if lowest is None or (is_ge(lowest, upper) and lowest != upper):
             high, lowest = c, upper
-    return (low,) if high is None or high is low else (low, high)
+    ends = (low,) if high is None or high is low else (low, high)
+    return ends + gapped
 
 
 def _lowest_first(constraints: list[DeviationConstraint]) -> DeviationConstraint:
@@ -309,7 +332,7 @@ def binding(constraints: list[DeviationConstraint]) -> DeviationConstraint:
         t = c.threshold
         if t.status == "never":  # never at all before never but at delta = 0
             return (3 if t.zero else 4), t.exact
-        return {"bounded": 2, "threshold": 1}.get(t.status, 0), t.exact
+        return {"bounded": 2, "intervals": 2, "threshold": 1}.get(t.status, 0), t.exact
 
     best = constraints[0]
     for c in constraints[1:]:

@@ -15,6 +15,8 @@ at which a constraint holds is exact and always one of
 * ``"bounded"``: :math:`\delta` in a closed interval that does not reach 1, from ``exact`` (0 if
   unbounded below) to ``upper`` — what a pure concession (:math:`C < N`) with :math:`D < C` gives:
   the deviation loses now and the punishment is a reward, so only impatient players keep it;
+* ``"intervals"``: several such intervals (``spans``), when a constraint mixes stakes of both
+  signs over punishments of different lengths and its margin falls and rises again;
 * ``"never"``: no :math:`\delta < 1` (a constraint that holds only at :math:`\delta = 0` is
   reported as never; ``holds_at(0)`` still answers exactly).
 
@@ -51,8 +53,12 @@ from linkage.values import exact
 if TYPE_CHECKING:
     from linkage.engine.condition import Condition
 
-Status = Literal["always", "threshold", "bounded", "never", "piecewise", "implicit", "max"]
-NUMERIC_STATUSES = ("always", "threshold", "bounded", "never")
+Status = Literal[
+    "always", "threshold", "bounded", "intervals", "never", "piecewise", "implicit", "max"
+]
+NUMERIC_STATUSES = ("always", "threshold", "bounded", "intervals", "never")
+Span = tuple[sympy.Expr, "sympy.Expr | None"]
+"""A closed interval ``[low, high]`` of discount factors; ``high`` None: up to 1."""
 
 _TINY = sympy.Float("1e-50", 60)
 
@@ -161,6 +167,7 @@ class Threshold:
     pieces: tuple[tuple[sympy.Basic, Threshold], ...] = ()
     parts: tuple[Threshold, ...] = ()
     zero: bool = False
+    spans: tuple[Span, ...] = ()
     source: tuple[Condition, ...] = attrs.field(default=(), eq=False, repr=False)
 
     @property
@@ -199,11 +206,7 @@ class Threshold:
             return False
         if not self.is_numeric:
             raise ValueError("a symbolic threshold needs a calibration before it can be judged")
-        assert self.exact is not None
-        if self.status == "threshold":
-            return is_ge(d, self.exact)
-        assert self.upper is not None
-        return is_ge(d, self.exact) and is_ge(self.upper, d)
+        return any(is_ge(d, low) and (high is None or is_ge(high, d)) for low, high in _spans(self))
 
     def subs(self, values: Mapping[Any, Any]) -> Threshold:
         """The threshold at a calibration: re-derived exactly from its constraints, or, for a
@@ -256,6 +259,10 @@ class Threshold:
         if self.status == "bounded":
             out["upper"] = None if self.upper is None else sympy.sstr(self.upper)
             out["upper_value"] = self.upper_value
+        if self.status == "intervals":
+            out["intervals"] = [
+                [sympy.sstr(lo), None if hi is None else sympy.sstr(hi)] for lo, hi in self.spans
+            ]
         if self.zero:
             out["also_at_zero"] = True
         if self.status == "piecewise":
@@ -271,6 +278,11 @@ class Threshold:
             return "always (0)"
         if self.zero:
             return f"{attrs.evolve(self, zero=False)} (and delta = 0)"
+        if self.status == "intervals":
+            return "delta in " + " or ".join(
+                f"[{sympy.sstr(lo)}, {'1)' if hi is None else sympy.sstr(hi) + ']'}"
+                for lo, hi in self.spans
+            )
         if self.status == "bounded":
             low = "" if self.exact is None or self.exact == 0 else f"{sympy.sstr(self.exact)} <= "
             high = (
@@ -459,17 +471,7 @@ def region(numerator: sympy.Expr) -> Threshold:
             intervals[-1] = (intervals[-1][0], end)
         else:
             intervals.append((start, end))
-    if not intervals:
-        return ONLY_AT_ZERO if at_zero else NEVER
-    if len(intervals) > 1:
-        # a polynomial constraint with a gap: keep the part that reaches 1 if any, else the first
-        # (never seen with the built-in strategies; reported honestly as its outermost bounds)
-        raise ValueError(f"the constraint {numerator} >= 0 holds on several separate intervals")
-    start, end = intervals[0]
-    zero = at_zero and start != 0  # an isolated delta = 0
-    if end is None:
-        return ALWAYS if start == 0 else Threshold("threshold", start, zero=zero)
-    return Threshold("bounded", start, end, zero=zero)
+    return _classify(intervals, at_zero)
 
 
 # -- several constraints --------------------------------------------------------------------------
@@ -491,37 +493,57 @@ def combine(thresholds: Iterable[Threshold]) -> Threshold:
     return Threshold("max", parts=parts, source=source)
 
 
-def _interval(t: Threshold) -> tuple[sympy.Expr, sympy.Expr | None] | None:
-    """A numeric threshold as the closed interval ``[low, high]`` it holds on (``high`` None: up
-    to 1), or None when it holds nowhere (an isolated delta = 0 aside)."""
+def _spans(t: Threshold) -> list[Span]:
+    """A numeric threshold as the closed intervals it holds on (an isolated delta = 0 aside)."""
     if t.status == "always":
-        return sympy.Integer(0), None
+        return [(sympy.Integer(0), None)]
     if t.status == "never":
-        return None
+        return []
+    if t.status == "intervals":
+        return list(t.spans)
     assert t.exact is not None
-    return t.exact, t.upper if t.status == "bounded" else None
+    return [(t.exact, t.upper if t.status == "bounded" else None)]
 
 
-def _intersect(items: Sequence[Threshold]) -> Threshold:
-    zero = all(t.holds_at(0) for t in items)
-    low: sympy.Expr = sympy.Integer(0)
-    high: sympy.Expr | None = None
-    for t in items:
-        interval = _interval(t)
-        if interval is None:
-            return ONLY_AT_ZERO if zero else NEVER
-        lo, hi = interval
-        if not is_ge(low, lo):
-            low = lo
-        if hi is not None and (high is None or is_ge(high, hi)):
-            high = hi
-    if high is not None and not is_ge(high, low):
+def _classify(spans: list[Span], zero: bool) -> Threshold:
+    """The threshold holding on ``spans`` (sorted, disjoint) and, if ``zero``, at delta = 0."""
+    if not spans:
         return ONLY_AT_ZERO if zero else NEVER
+    zero = zero and spans[0][0] != 0
+    if len(spans) > 1:
+        return Threshold("intervals", spans[0][0], spans[-1][1], zero=zero, spans=tuple(spans))
+    low, high = spans[0]
     if high is None:
         return ALWAYS if low == 0 else Threshold("threshold", low, zero=zero)
     if high == 0:
         return ONLY_AT_ZERO
-    return Threshold("bounded", low, high, zero=zero and low != 0)
+    return Threshold("bounded", low, high, zero=zero)
+
+
+def _intersect(items: Sequence[Threshold]) -> Threshold:
+    zero = all(t.holds_at(0) for t in items)
+    spans: list[Span] = [(sympy.Integer(0), None)]
+    for t in items:
+        spans = [
+            (lo, hi)
+            for a_lo, a_hi in spans
+            for b_lo, b_hi in _spans(t)
+            for lo, hi in [_meet(a_lo, a_hi, b_lo, b_hi)]
+            if hi is None or is_ge(hi, lo)
+        ]
+        if not spans:
+            break
+    spans.sort(key=lambda s: to_float(s[0]))
+    return _classify(spans, zero)
+
+
+def _meet(
+    a_lo: sympy.Expr, a_hi: sympy.Expr | None, b_lo: sympy.Expr, b_hi: sympy.Expr | None
+) -> Span:
+    lo = a_lo if is_ge(a_lo, b_lo) else b_lo
+    if a_hi is None or b_hi is None:
+        return lo, a_hi if b_hi is None else b_hi
+    return lo, a_hi if is_ge(b_hi, a_hi) else b_hi
 
 
 def _max_of(items: Sequence[Threshold], values: Mapping[Any, Any]) -> Threshold:
