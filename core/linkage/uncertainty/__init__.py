@@ -1,0 +1,1 @@
+"""Uncertainty over a case's calibration: draws, compiled verdicts, Monte Carlo and sweeps."""
