@@ -67,6 +67,12 @@ Values = Mapping[str, Any]
 """Parameter values by name: numbers or arrays of one common length (broadcast together)."""
 
 
+def overridden(changes: Mapping[str, sympy.Expr], name: str) -> bool:
+    """Whether timeline ``changes`` replace parameter ``name`` by a value that does not depend on
+    it (its own value then no longer matters)."""
+    return name in changes and name not in {s.name for s in changes[name].free_symbols}
+
+
 def _margin(c: Condition, d: sympy.Symbol) -> sympy.Expr:
     """The margin of a condition at the discount factor ``d`` (see the module docstring)."""
     return sympy.Add(*(t.stake * t.weight for t in c.terms)).xreplace({delta: d}) - c.gain

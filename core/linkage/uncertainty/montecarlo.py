@@ -46,7 +46,7 @@ from linkage.cases.loader import load_case_text
 from linkage.errors import LinkageError
 from linkage.expr import parse_expression
 from linkage.uncertainty import backends
-from linkage.uncertainty.kernel import Evaluation, Kernel
+from linkage.uncertainty.kernel import Evaluation, Kernel, overridden
 from linkage.uncertainty.sampling import CHUNK_SIZE, Uncertainty, chunks
 from linkage.uncertainty.tornado import prcc, rank_columns
 
@@ -494,15 +494,15 @@ def _tornado(
 
 
 def _notes(case: Case, uncertainty: Uncertainty, at: str | None) -> list[str]:
-    """What a reader should know: drawn parameters that the timeline sets to a number before
-    the date (their draws do not move the verdicts at that date)."""
+    """What a reader should know: drawn parameters that the timeline replaces before the date
+    (their draws do not move the verdicts at that date)."""
     if at is None:
         return []
     changes = case.changes_at(at)
-    fixed = [n for n in uncertainty.names if n in changes and not changes[n].free_symbols]
+    fixed = [n for n in uncertainty.names if overridden(changes, n)]
     if not fixed:
         return []
     return [
-        f"{', '.join(fixed)}: set to a number by the timeline before {at}, so their draws do "
-        "not move the verdicts at that date (only the record's earlier periods)"
+        f"{', '.join(fixed)}: replaced by the timeline before {at}, so their draws do not move "
+        "the verdicts at that date (only the record's earlier periods)"
     ]

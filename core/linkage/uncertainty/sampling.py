@@ -220,7 +220,7 @@ class Uncertainty:
                 if name not in case.parameters:
                     raise LinkageError(
                         f"case {case.id!r} has no parameter {name!r}"
-                        + _hint(name, list(case.parameters))
+                        + name_hint(name, list(case.parameters))
                     )
                 if name not in uncertain:
                     raise LinkageError(
@@ -264,6 +264,7 @@ class Uncertainty:
         return self.draw(size, chunk_generator(seed, index))
 
 
-def _hint(name: str, options: list[str]) -> str:
+def name_hint(name: str, options: list[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``options``, or ``""``."""
     close = difflib.get_close_matches(name, options, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
