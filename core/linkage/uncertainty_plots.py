@@ -23,7 +23,6 @@ import numpy as np
 
 from linkage.errors import LinkageError
 from linkage.plots import PLOT_RC, _finish, _matplotlib, new_figure
-from linkage.render.uncertainty import varying_thresholds
 from linkage.uncertainty.montecarlo import Sensitivity
 from linkage.uncertainty.sweep import Sweep
 
@@ -67,7 +66,7 @@ def plot_tornado(
     """Partial rank correlations of the parameters with each threshold (see the module
     docstring)."""
     matplotlib = _matplotlib()
-    names = _chosen(varying_thresholds(result), thresholds)
+    names = _chosen(result.varying, thresholds)
     shown = names[:MAX_PANELS]
     rows, cols = _grid(len(shown))
     fig = new_figure(3.6 * cols + 0.4, 0.35 + rows * (0.3 + 0.22 * TOP) + 0.4)
@@ -107,7 +106,7 @@ def plot_histogram(
 ) -> Figure:
     """The distribution of each threshold over the draws (see the module docstring)."""
     matplotlib = _matplotlib()
-    names = _chosen(varying_thresholds(result), thresholds)
+    names = _chosen(result.varying, thresholds)
     shown = names[:MAX_PANELS]
     index = {t.name: j for j, t in enumerate(result.thresholds)}
     rows, cols = _grid(len(shown))

@@ -104,11 +104,6 @@ def run(ns: argparse.Namespace) -> int:
     return 0
 
 
-def add_run_arguments(p: argparse.ArgumentParser) -> None:
-    """The options of a run that both ``sensitivity`` and ``report --sensitivity`` take."""
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="the random seed (default 0)")
-
-
 @command(
     "sensitivity",
     "how often each verdict holds over the case's declared uncertainty (Monte Carlo)",
@@ -118,7 +113,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--draws", "-n", type=int, default=1000, metavar="N", help="draws (default 1000)"
     )
-    add_run_arguments(p)
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="the random seed (default 0)")
     add_at_argument(p, "the file's values")
     p.add_argument(
         "--hypothesis",

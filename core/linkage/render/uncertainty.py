@@ -36,22 +36,14 @@ def _delta(x: float, digits: int = 3) -> str:
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-    line = lambda r: "  ".join(  # noqa: E731
-        str(c).ljust(w) if i == 0 else str(c).rjust(w)
-        for i, (c, w) in enumerate(zip(r, widths, strict=True))
-    ).rstrip()
+
+    def line(r: Sequence[str]) -> str:
+        return "  ".join(
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ).rstrip()
+
     return [line(head), *(line(r) for r in rows)]
-
-
-def varying_thresholds(result: Sensitivity) -> list[str]:
-    """The thresholds that move over the draws (the others are the same in every draw)."""
-    out = []
-    for j, t in enumerate(result.thresholds):
-        column = result.threshold_values[:, j]
-        finite = np.where(np.isnan(column), np.inf, column)
-        if not np.all(finite == finite[0]):
-            out.append(t.name)
-    return out
 
 
 def sensitivity_text(result: Sensitivity, digits: int = 3) -> str:
@@ -105,7 +97,7 @@ def sensitivity_text(result: Sensitivity, digits: int = 3) -> str:
         for t in result.thresholds
     ]
     out += _table(["threshold", "calibration", "P(never)", *(f"{q:.0%}" for q in QUANTILES)], rows)
-    moving = varying_thresholds(result)
+    moving = result.varying
     if moving:
         out += [
             "",

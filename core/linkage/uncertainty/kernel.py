@@ -222,7 +222,8 @@ class Kernel:
             gone = punished(self.case, h, self.segments)
             rows = []
             for seg, g in zip(self.segments, gone, strict=True):
-                self._subsets(h.id, seg.open - g)
+                if seg.open - g:
+                    self._subsets(h.id, seg.open - g)
                 rows.append((self._stage(seg.changes), g, seg.open - g))
             out[h.id] = rows
         return out
@@ -383,9 +384,7 @@ class Kernel:
                 for days, k, coop in observed:  # a punished domain is in no package
                     mismatched += days * (((mask >> bit[k]) & 1 == 1) != coop)
             matched = total - mismatched
-            ll = units(matched, resolution) * np.log1p(-eps) + units(
-                mismatched, resolution
-            ) * np.log(eps)
+            ll = (matched * np.log1p(-eps) + mismatched * np.log(eps)) * units(1, resolution)
             logs.append(ll + np.log(h.prior / z))
         L = np.stack(logs, axis=1)
         L -= L.max(axis=1, keepdims=True)
@@ -493,4 +492,5 @@ class Evaluation:
         """Per point and hypothesis: is its posterior the highest (ties: every one tied)?"""
         if self.posterior is None:
             return None
-        return self.posterior >= self.posterior.max(axis=1, keepdims=True)
+        out: np.ndarray = self.posterior >= self.posterior.max(axis=1, keepdims=True)
+        return out

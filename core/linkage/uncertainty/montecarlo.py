@@ -218,6 +218,18 @@ class Sensitivity:
     samples: np.ndarray = attrs.field(repr=False)
     threshold_values: np.ndarray = attrs.field(repr=False)
 
+    @property
+    def varying(self) -> list[str]:
+        """The thresholds that move over the draws (the others are the same in every draw)."""
+        out = []
+        for j, t in enumerate(self.thresholds):
+            column = np.where(
+                np.isnan(self.threshold_values[:, j]), np.inf, self.threshold_values[:, j]
+            )
+            if not np.all(column == column[0]):
+                out.append(t.name)
+        return out
+
     def verdict(self, name: str) -> VerdictProbability:
         for v in self.verdicts:
             if v.name == name:
@@ -404,14 +416,14 @@ def _summarise(
         post = np.concatenate([r.posterior for r in results if r.posterior is not None])
         leaders = base.leaders()
         assert leaders is not None
-        for j, h in enumerate(case.hypotheses):
-            name = f"posterior.{h.id}"
+        for j, hyp in enumerate(case.hypotheses):
+            name = f"posterior.{hyp.id}"
             verdicts.append(VerdictProbability(name, *_binomial(counts[name], n)))
             calibration[name] = bool(leaders[0, j])
             column = post[:, j]
             posteriors.append(
                 PosteriorSummary(
-                    h.id,
+                    hyp.id,
                     float(column.mean()),
                     float(column.std() / math.sqrt(n)),
                     _quantiles(column),
@@ -419,7 +431,7 @@ def _summarise(
             )
     threshold_names = list(base.thresholds)
     values = np.concatenate([r.thresholds for r in results])
-    bounded = sum(r.bounded for r in results)
+    bounded = np.sum([r.bounded for r in results], axis=0)
     thresholds = []
     for j, name in enumerate(threshold_names):
         column = values[:, j]

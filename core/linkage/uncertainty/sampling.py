@@ -156,7 +156,8 @@ def draw_marginal(d: Distribution, n: int, rng: np.random.Generator) -> np.ndarr
         a, b = -b, -a
     u = rng.uniform(normal_cdf(a), normal_cdf(b), n)
     z = np.clip(normal_ppf(u), a, b)
-    return mean + sd * (-z if flip else z)
+    out: np.ndarray = mean + sd * (-z if flip else z)
+    return out
 
 
 def van_der_waerden(n: int) -> np.ndarray:

@@ -153,8 +153,8 @@ def sweep(
     verdicts = {n: v.reshape(shape) for n, v in ev.verdicts.items()}
     leaders = ev.leaders()
     if leaders is not None:
-        for j, h in enumerate(case.hypotheses):
-            verdicts[f"posterior.{h.id}"] = leaders[:, j].reshape(shape)
+        for j, hyp in enumerate(case.hypotheses):
+            verdicts[f"posterior.{hyp.id}"] = leaders[:, j].reshape(shape)
     ids = kernel.ids
     packages = {}
     for h, masks in ev.packages.items():
