@@ -84,7 +84,9 @@ def test_distributions_load_with_defaults_and_format_2_files_are_unchanged() -> 
         )
     )
     d, g, s = (case.parameters[n].distribution for n in "dgs")
-    assert d is not None and d.kind == "triangular" and d.shape["mode"] == case.parameters["d"].value
+    assert (
+        d is not None and d.kind == "triangular" and d.shape["mode"] == case.parameters["d"].value
+    )
     assert g is not None and g.shape == {"mean": 2, "sd": sympy.Rational(1, 2)} and g.explicit
     assert s is not None and s.describe() == "beta(1/2, 2, alpha=2, beta=3)"
     plain = load_case_text(case_text())
@@ -103,7 +105,10 @@ def test_bundled_cases_load_without_uncertainty_keys(cases_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        ({"d": 'dist = "triangular"\nmode = 0.95'}, "u.toml:12 at 'parameters.d.mode': mode outside"),
+        (
+            {"d": 'dist = "triangular"\nmode = 0.95'},
+            "u.toml:12 at 'parameters.d.mode': mode outside",
+        ),
         ({"d": 'dist = "uniforn"'}, "unknown distribution; expected one of uniform, triangular"),
         ({"d": 'dist = "uniforn"'}, "did you mean 'uniform'?"),
         ({"g": "mode = 2"}, "at 'parameters.g.mode': 'mode' without 'dist'"),
@@ -261,12 +266,12 @@ def test_dask_gives_the_same_bytes_as_local(cases_dir: Path) -> None:
     assert json.dumps(remote.as_json()) == local
 
 
-def test_dask_errors_are_one_line(
-    cases_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_dask_errors_are_one_line(cases_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     case = load_case(cases_dir / "china_norway.toml")
     monkeypatch.setattr(backends, "CONNECT_TIMEOUT", 0.5)
-    with pytest.raises(LinkageError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
+    with pytest.raises(
+        LinkageError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"
+    ):
         sensitivity(case, 10, backend="dask", scheduler="tcp://127.0.0.1:9")
     monkeypatch.setattr(backends, "_module", lambda name: None)
     with pytest.raises(LinkageError, match=r"pip install 'issue-linkage\[dask\]'"):
