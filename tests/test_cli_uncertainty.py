@@ -172,7 +172,7 @@ def test_sweep_over_delta_matches_the_exact_threshold(
         "-p",
         "delta=0.3:0.95:20",
         "-p",
-        "salmon_value=0:5:10",
+        "no_rank=0.01:0.5:10",
         "-f",
         "csv",
     )
