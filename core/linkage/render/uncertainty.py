@@ -102,10 +102,11 @@ def sensitivity_text(result: Sensitivity, digits: int = 3) -> str:
         out += [
             "",
             "Tornado: parameters moving each threshold most (method: partial rank correlation, "
-            f"PRCC; top {TORNADO_TOP}; [δ* at the low end, at the high end], others at their values)",
+            f"PRCC, at least 0.01; top {TORNADO_TOP}; [δ* with the parameter at its low end, at "
+            "its high end], the others at their values)",
         ]
         for name in moving:
-            bars = [b for b in result.tornado[name] if b.prcc is not None][:TORNADO_TOP]
+            bars = [b for b in result.tornado[name] if abs(b.prcc or 0.0) >= 0.01][:TORNADO_TOP]
             shown = ", ".join(
                 f"{b.parameter} {b.prcc:+.2f} [{_delta(b.low, digits)}, {_delta(b.high, digits)}]"
                 for b in bars
