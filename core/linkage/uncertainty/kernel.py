@@ -56,9 +56,13 @@ from linkage.engine.condition import Condition
 from linkage.engine.numeric import compile_expression, compile_region
 from linkage.engine.packages import surplus
 from linkage.engine.states import Masks, bits
+from linkage.errors import TooLargeError
 from linkage.model.game import Game
 from linkage.record.automaton import punished, segments
 from linkage.symbols import delta
+
+MAX_COMPONENT_DOMAINS = 10
+"""Largest linked component whose 2^n packages the compiled best-package search enumerates."""
 
 TIE = 1e-12
 """Relative difference below which two packages' surpluses count as equal."""
@@ -177,6 +181,12 @@ class Kernel:
         out = []
         for component in masks.components:
             members = [masks.ids[i] for i in bits(component)]
+            if len(members) > MAX_COMPONENT_DOMAINS:
+                raise TooLargeError(
+                    f"{len(members)} domains tied together under hypothesis {hypothesis!r}: the "
+                    f"compiled search for the best package enumerates their 2^{len(members)} "
+                    f"packages (limit {MAX_COMPONENT_DOMAINS})"
+                )
             subsets = [s for n in range(len(members), -1, -1) for s in combinations(members, n)]
             subsets.sort(key=lambda s: (-len(s), tuple(0 if k in s else 1 for k in members)))
             found = []
