@@ -66,10 +66,14 @@ def end_to_end(draws: int, repeat: int) -> None:
             a = exact.analysis(h.id)
             _ = (a.linked_sustainable, a.separate_sustainable, a.helps, a.best_package)
     per_draw = (time.perf_counter() - start) / len(x)
-    print(f"end to end: {draws} draws x {len(case.hypotheses)} hypotheses at {AT}: {t:.2f} s "
-          f"(median of {repeat}; target < 10 s)")
-    print(f"  exact engine: {per_draw * 1e3:.1f} ms a draw, {per_draw * draws:.0f} s for {draws}: "
-          f"speed-up x{per_draw * draws / t:.0f}")
+    print(
+        f"end to end: {draws} draws x {len(case.hypotheses)} hypotheses at {AT}: {t:.2f} s "
+        f"(median of {repeat}; target < 10 s)"
+    )
+    print(
+        f"  exact engine: {per_draw * 1e3:.1f} ms a draw, {per_draw * draws:.0f} s for {draws}: "
+        f"speed-up x{per_draw * draws / t:.0f}"
+    )
 
 
 def bandwidth(nbytes: int) -> float:
@@ -114,9 +118,11 @@ def kernel(points: int, repeat: int) -> None:
     bw = bandwidth(moved)
     bound = moved / bw
     print(f"kernel: {points:.0e} points of {condition.gain / (condition.gain + condition.stake)}")
-    print(f"  numpy in chunks of {CHUNK_SIZE}: {t:.3f} s, {points / t / 1e6:.0f} M points/s; "
-          f"memory-bandwidth bound {bound:.3f} s ({bw / 1e9:.1f} GB/s copy): ratio {bound / t:.2f} "
-          "(target >= 0.5)")
+    print(
+        f"  numpy in chunks of {CHUNK_SIZE}: {t:.3f} s, {points / t / 1e6:.0f} M points/s; "
+        f"memory-bandwidth bound {bound:.3f} s ({bw / 1e9:.1f} GB/s copy): ratio {bound / t:.2f} "
+        "(target >= 0.5)"
+    )
     print(f"  numpy, chunks on 2 threads: {t_threads:.3f} s: ratio {bound / t_threads:.2f}")
     if importlib.util.find_spec("numexpr") is not None:
         import numexpr
@@ -124,8 +130,10 @@ def kernel(points: int, repeat: int) -> None:
         text = str(gain / (gain + stake))
         env = {s.name: x for s, x in zip(symbols, inputs, strict=True)}
         t2, _ = timed(lambda: numexpr.evaluate(text, local_dict=env, out=out), repeat)
-        print(f"  numexpr ({numexpr.detect_number_of_cores()} threads): {t2:.3f} s: ratio "
-              f"{bound / t2:.2f}")
+        print(
+            f"  numexpr ({numexpr.detect_number_of_cores()} threads): {t2:.3f} s: ratio "
+            f"{bound / t2:.2f}"
+        )
 
 
 def dask(draws: int, repeat: int) -> None:
@@ -138,8 +146,10 @@ def dask(draws: int, repeat: int) -> None:
         lambda: sensitivity(case, draws, 1, at=AT, backend="dask", workers=2), repeat
     )
     same = json.dumps(local.as_json()) == json.dumps(remote.as_json())  # type: ignore[attr-defined]
-    print(f"dask: {draws} draws: local (2 threads) {local_t:.2f} s, LocalCluster (2 processes) "
-          f"{dask_t:.2f} s: ratio {dask_t / local_t:.2f} (target <= 1.5); identical: {same}")
+    print(
+        f"dask: {draws} draws: local (2 threads) {local_t:.2f} s, LocalCluster (2 processes) "
+        f"{dask_t:.2f} s: ratio {dask_t / local_t:.2f} (target <= 1.5); identical: {same}"
+    )
 
 
 def main() -> None:
