@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from linkage.errors import LinkageError
-from linkage.plots import PLOT_RC, _finish, _matplotlib, new_figure
+from linkage.plots import PLOT_RC, _finish, _matplotlib, new_figure, save
 from linkage.uncertainty.montecarlo import Sensitivity
 from linkage.uncertainty.sweep import Sweep
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+__all__ = ["plot_histogram", "plot_sweep", "plot_tornado", "save"]
 
 MAX_PANELS = 12
 """Most panels in one figure (thresholds or verdicts beyond it are left out, and named in the

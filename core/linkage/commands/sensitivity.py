@@ -27,38 +27,31 @@ def check_plot_path(path: str | None, option: str) -> None:
         )
 
 
-def check_output(fmt: str, output: str | None) -> None:
-    """Binary formats need a file, and the file's libraries must be there before any work."""
-    if fmt == "parquet":
-        if not output:
-            raise LinkageError("parquet is a binary format: give the file with -o FILE")
-        import importlib.util
+def needs(module: str, extra: str, what: str) -> None:
+    """A one-line error before any work when an optional library is missing."""
+    import importlib.util
 
-        if (
-            importlib.util.find_spec("pyarrow") is None
-            or importlib.util.find_spec("pandas") is None
-        ):
-            raise LinkageError(
-                "parquet output needs pandas and pyarrow: pip install 'issue-linkage[data]'"
-            )
+    if importlib.util.find_spec(module) is None:
+        raise LinkageError(f"{what} needs {module}: pip install 'issue-linkage[{extra}]'")
 
 
 def run(ns: argparse.Namespace) -> int:
     import json
     import sys
 
-    check_output(ns.format, ns.output)
+    if ns.format == "parquet":
+        if not ns.output:
+            raise LinkageError("parquet is a binary format: give the file with -o FILE")
+        needs("pyarrow", "data", "parquet output")
+        needs("pandas", "data", "parquet output")
     check_plot_path(ns.tornado, "--tornado")
     check_plot_path(ns.histogram, "--histogram")
+    if ns.tornado or ns.histogram:
+        needs("matplotlib", "plot", "plotting")
     if ns.draws < 1:
         raise LinkageError(f"--draws must be at least 1, got {ns.draws}")
     if ns.workers is not None and ns.workers < 1:
         raise LinkageError(f"--workers must be at least 1, got {ns.workers}")
-    if ns.tornado or ns.histogram:
-        import importlib.util
-
-        if importlib.util.find_spec("matplotlib") is None:
-            raise LinkageError("plots need matplotlib: pip install 'issue-linkage[plot]'")
     from linkage.render import uncertainty as render
     from linkage.render.frames import records_parquet, sensitivity_records
     from linkage.uncertainty.montecarlo import sensitivity
@@ -85,7 +78,7 @@ def run(ns: argparse.Namespace) -> int:
         data = records_parquet(sensitivity_records(result))
     else:
         data = render.sensitivity_text(result, ns.digits)
-    figures = []
+    figures = []  # every figure drawn before any file is written
     if ns.tornado or ns.histogram:
         from linkage import uncertainty_plots as plots
 
@@ -93,10 +86,8 @@ def run(ns: argparse.Namespace) -> int:
             figures.append((plots.plot_tornado(result, thresholds=ns.threshold), ns.tornado))
         if ns.histogram:
             figures.append((plots.plot_histogram(result, thresholds=ns.threshold), ns.histogram))
-    for fig, path in figures:
-        from linkage.plots import save
-
-        save(fig, path)
+        for fig, path in figures:
+            plots.save(fig, path)
     if ns.output:
         write_atomic(data, ns.output)
     else:

@@ -8,7 +8,7 @@ import argparse
 
 from linkage.commands import command
 from linkage.commands._common import add_at_argument, load, write_atomic
-from linkage.commands.sensitivity import PLOT_SUFFIXES
+from linkage.commands.sensitivity import PLOT_SUFFIXES, needs
 from linkage.errors import LinkageError
 
 FORMATS = ("text", "csv", "json")
@@ -25,10 +25,7 @@ def run(ns: argparse.Namespace) -> int:
         raise LinkageError("sweep needs --param NAME=LOW:HIGH:N (once or twice)")
     plot = bool(ns.output) and ns.output.lower().endswith(PLOT_SUFFIXES)
     if plot:
-        import importlib.util
-
-        if importlib.util.find_spec("matplotlib") is None:
-            raise LinkageError("plots need matplotlib: pip install 'issue-linkage[plot]'")
+        needs("matplotlib", "plot", "plotting")
     from linkage.render import uncertainty as render
     from linkage.uncertainty.sweep import sweep
 
