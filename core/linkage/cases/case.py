@@ -21,6 +21,7 @@ import attrs
 import sympy
 
 from linkage.cases.dates import add_unit, day, iso
+from linkage.cases.distributions import Correlation, Distribution
 from linkage.decimals import DIGITS, decimal, is_short_decimal
 from linkage.engine.analysis import Analysis
 from linkage.errors import CaseWarning, ModelError
@@ -87,7 +88,8 @@ class ParameterValue:
     ``value``, ``low`` and ``high`` are exact; ``text``, ``low_text`` and ``high_text`` keep them
     as the case file wrote them (``"0.95"``, ``"fee_jpy / fx"``), so that outputs and messages
     show the user's own numbers. ``latex`` is the LaTeX symbol declared with ``symbol = "g_T"``
-    (empty: the name is typeset upright as a whole word).
+    (empty: the name is typeset upright as a whole word). ``dist`` is the distribution the file
+    declares over the range (``None``: uniform, see :attr:`distribution`).
     """
 
     name: str
@@ -102,10 +104,22 @@ class ParameterValue:
     low_text: str = ""
     high_text: str = ""
     latex: str = ""
+    dist: Distribution | None = None
 
     @property
     def symbol(self) -> sympy.Symbol:
         return parameter_symbol(self.name, self.low)
+
+    @property
+    def distribution(self) -> Distribution | None:
+        """How the parameter is uncertain: the declared distribution, else uniform over a range
+        of two numbers with ``low < high``; ``None`` for a fixed parameter."""
+        if self.dist is not None:
+            return self.dist
+        lo, hi = self.low, self.high
+        if lo is None or hi is None or not (lo.is_number and hi.is_number) or not lo < hi:
+            return None
+        return Distribution("uniform", lo, hi, explicit=False)
 
     def written(self, which: str = "value", digits: int = DIGITS) -> str:
         """``value``, ``low`` or ``high`` as written in the case file (a decimal if not known)."""
@@ -310,6 +324,8 @@ class Case:
     warnings: tuple[CaseWarning, ...] = ()
     """Likely slips found while loading (a concession ``C < N``, ``C`` and ``N`` swapped, ...):
     the case is valid, and the commands print these on standard error."""
+    correlations: tuple[Correlation, ...] = ()
+    """Rank correlations between uncertain parameters (``[[correlations]]``)."""
 
     @property
     def domain_ids(self) -> tuple[str, ...]:

@@ -48,6 +48,12 @@ from linkage.cases.case import (
 from linkage.cases.case import written as written_text
 from linkage.cases.dates import DATE_FORMS, day, normalise
 from linkage.cases.locate import key_lines, line_of
+from linkage.cases.read_uncertainty import (
+    DIST_KEYS,
+    check_used,
+    read_correlations,
+    read_distribution,
+)
 from linkage.decimals import decimal
 from linkage.errors import CaseError, CaseErrors, CaseWarning, LinkageError
 from linkage.expr import ExpressionError, parse_expression, to_exact
@@ -73,6 +79,7 @@ TOP_KEYS = (
     "timeline",
     "scoring",
     "sources",
+    "correlations",
 )
 CASE_KEYS = (
     "id",
@@ -88,7 +95,7 @@ CASE_KEYS = (
     "end",
     "cite",
 )
-PARAM_KEYS = ("value", "low", "high", "unit", "source", "note", "cite", "symbol")
+PARAM_KEYS = ("value", "low", "high", "unit", "source", "note", "cite", "symbol", *DIST_KEYS)
 DOMAIN_KEYS = (
     "id",
     "title",
@@ -394,6 +401,7 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
     timeline = _timeline(data.get("timeline", []), params, domain_ids, r, players)
     bibliography = _sources(data.get("sources", {}), r)
     _check_citations(data, bibliography, r)
+    correlations = read_correlations(data.get("correlations", []), params, r)
     scoring = _scoring(data.get("scoring", {}), r)
     focal = _date(case_table["focal"], "case.focal", r) if "focal" in case_table else None
     end = _date(case_table["end"], "case.end", r) if "end" in case_table else None
@@ -415,6 +423,7 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
     except LinkageError as exc:
         r.error("case", str(exc))
         return None
+    check_used(params, game, timeline, r)
     sources = case_table.get("sources", [])
     return Case(
         id=case_id,
@@ -434,6 +443,7 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
         bibliography=bibliography,
         cite=_cites(case_table, "case", r),
         warnings=tuple(r.warnings),
+        correlations=correlations,
     )
 
 
@@ -510,6 +520,7 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
                 low_text=texts.get("low", ""),
                 high_text=texts.get("high", ""),
                 latex="" if problem else latex,
+                dist=read_distribution(spec, path, value, low, high, r),
             )
         else:
             value = r.expression(spec, path, known)

@@ -23,7 +23,9 @@ MODULES = (
     "plugins",
     "plot",
     "report",
+    "sensitivity",
     "sources",
+    "sweep",
     "timeline",
 )
 

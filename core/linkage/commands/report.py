@@ -31,6 +31,8 @@ NO_MATPLOTLIB = (
 def run(ns: argparse.Namespace) -> int:
     if not ns.no_plots and importlib.util.find_spec("matplotlib") is None:
         raise LinkageError(NO_MATPLOTLIB)
+    if ns.sensitivity < 0:
+        raise LinkageError(f"--sensitivity must be at least 0 draws, got {ns.sensitivity}")
     from linkage.compare import load_cases
     from linkage.render.html_report import render_report
 
@@ -50,6 +52,8 @@ def run(ns: argparse.Namespace) -> int:
         params=params,
         digits=ns.digits,
         workers=ns.jobs,
+        sensitivity=ns.sensitivity,
+        seed=ns.seed,
     )
     for failure in left_out:
         print(f"linkage: error: {failure}", file=sys.stderr)
@@ -81,4 +85,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="processes rendering cases in parallel (default 1; the report is the same bytes)",
     )
+    p.add_argument(
+        "--sensitivity",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add a robustness section per case: N Monte Carlo draws over its declared "
+        "uncertainty (default 0: none, the report stays fast)",
+    )
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="the seed of those draws")
     p.set_defaults(func=run)

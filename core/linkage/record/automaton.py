@@ -189,30 +189,39 @@ def continuation_package(
     return _best_package(game.restricted(tuple(k for k in game.domain_ids if k in domains)))
 
 
-def predict(
-    case: Case, hypothesis: Hypothesis, cut: Sequence[Segment]
-) -> list[dict[str, Prediction]]:
-    """The automaton of ``hypothesis`` run over the segments ``cut``: per segment, the
-    prediction for each open domain."""
+def punished(case: Case, hypothesis: Hypothesis, cut: Sequence[Segment]) -> list[frozenset[str]]:
+    """Per segment of ``cut``, the open domains in a punishment phase under ``hypothesis`` (they
+    depend on the record's deviations and settlements and the strategy, not on parameters)."""
     years = punishment_years(case.game.strategy)
     order = case.domain_ids
     phases: list[Phase] = []
-    out: list[dict[str, Prediction]] = []
+    out: list[frozenset[str]] = []
     for seg in cut:
         if seg.event is not None:
             e = case.timeline[seg.event]
             phases = [p for p in phases if not any(s.settles(p.deviation) for s in e.settlements)]
             present = tuple(k for k in order if k in seg.open)
             for dev in e.deviations:
-                punished = frozenset().union(
+                hit = frozenset().union(
                     *(hypothesis.structure.punished(dev.player, k, present) for k in dev.domains)
                 )
                 until = None if years is None else add_years(e.day, years)
-                phases.append(Phase(dev, e.day, until, punished))
+                phases.append(Phase(dev, e.day, until, hit))
         phases = [p for p in phases if p.until is None or p.until > seg.start]
-        punished = frozenset().union(*(p.domains for p in phases)) & seg.open
-        package = continuation_package(case, hypothesis, seg.changes, seg.open - punished)
-        out.append({k: Prediction(k in package, k in punished) for k in order if k in seg.open})
+        out.append(frozenset().union(*(p.domains for p in phases)) & seg.open)
+    return out
+
+
+def predict(
+    case: Case, hypothesis: Hypothesis, cut: Sequence[Segment]
+) -> list[dict[str, Prediction]]:
+    """The automaton of ``hypothesis`` run over the segments ``cut``: per segment, the
+    prediction for each open domain."""
+    order = case.domain_ids
+    out: list[dict[str, Prediction]] = []
+    for seg, gone in zip(cut, punished(case, hypothesis, cut), strict=True):
+        package = continuation_package(case, hypothesis, seg.changes, seg.open - gone)
+        out.append({k: Prediction(k in package, k in gone) for k in order if k in seg.open})
     return out
 
 

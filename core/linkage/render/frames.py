@@ -20,6 +20,7 @@ example    linkage      B 0.600000          3/5
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +34,8 @@ from linkage.engine.threshold import Threshold
 from linkage.errors import LinkageError
 from linkage.render.report import CaseReport
 from linkage.timeline import TimelineAnalysis
+from linkage.uncertainty.montecarlo import QUANTILES, Sensitivity
+from linkage.uncertainty.sweep import Sweep
 
 KEYS = ("case", "hypothesis", "player")
 """The columns that identify a row of a comparison's records."""
@@ -192,6 +195,82 @@ def timeline_records(t: TimelineAnalysis) -> list[dict[str, Any]]:
     return out
 
 
+def sensitivity_records(result: Sensitivity) -> list[dict[str, Any]]:
+    """One tidy record per verdict, threshold and posterior (``kind`` says which), for CSV,
+    Parquet and data frames; columns that do not apply are ``nan``."""
+    nan = math.nan
+    qs = {f"q{round(q * 100):02d}": q for q in QUANTILES}
+    out: list[dict[str, Any]] = []
+    for v in result.verdicts:
+        out.append(
+            {
+                "kind": "verdict",
+                "name": v.name,
+                "calibration": float(result.calibration.get(v.name, False)),
+                "probability": v.probability,
+                "stderr": v.stderr,
+                "never": nan,
+                **dict.fromkeys(qs, nan),
+            }
+        )
+    for p in result.posteriors:
+        out.append(
+            {
+                "kind": "posterior",
+                "name": p.hypothesis,
+                "calibration": nan,
+                "probability": p.mean,
+                "stderr": p.stderr,
+                "never": nan,
+                **{k: p.quantiles[q] for k, q in qs.items()},
+            }
+        )
+    for t in result.thresholds:
+        out.append(
+            {
+                "kind": "threshold",
+                "name": t.name,
+                "calibration": t.calibration,
+                "probability": nan,
+                "stderr": nan,
+                "never": t.never,
+                **{
+                    k: (nan if math.isinf(t.quantiles[q]) else t.quantiles[q])
+                    for k, q in qs.items()
+                },
+            }
+        )
+    return out
+
+
+def tornado_records(result: Sensitivity) -> list[dict[str, Any]]:
+    """One record per threshold and parameter: PRCC and one-at-a-time swing."""
+    return [
+        {
+            "threshold": name,
+            "parameter": b.parameter,
+            "prcc": math.nan if b.prcc is None else b.prcc,
+            "low": b.low,
+            "high": b.high,
+        }
+        for name, bars in result.tornado.items()
+        for b in bars
+    ]
+
+
+def draw_records(result: Sensitivity) -> list[dict[str, Any]]:
+    """One record per draw: the drawn parameters and every critical δ (``nan``: never)."""
+    names = [t.name for t in result.thresholds]
+    return [
+        {
+            "draw": i,
+            **dict(zip(result.parameters, map(float, row), strict=True)),
+            **dict(zip(names, map(float, values), strict=True)),
+        }
+        for i, (row, values) in enumerate(zip(result.samples, result.threshold_values, strict=True))
+    ]
+
+
 def _pandas() -> Any:
     try:
         import pandas
@@ -200,7 +279,19 @@ def _pandas() -> Any:
     return pandas
 
 
-def to_pandas(result: Any, *, columns: Sequence[str] | None = None) -> Any:
+def records_parquet(records: Sequence[dict[str, Any]]) -> bytes:
+    """Records as Parquet bytes (needs the ``data`` extra: pandas and pyarrow)."""
+    buffer = io.BytesIO()
+    _pandas().DataFrame(list(records)).to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+SENSITIVITY_TABLES = ("summary", "tornado", "draws")
+"""The tables of a :class:`~linkage.uncertainty.montecarlo.Sensitivity` (``to_pandas(result,
+table=...)``)."""
+
+
+def to_pandas(result: Any, *, columns: Sequence[str] | None = None, table: str = "summary") -> Any:
     """``result`` as a :class:`pandas.DataFrame` (see the module docstring).
 
     A :class:`~linkage.compare.Comparison` gives one row per case, hypothesis and player
@@ -208,8 +299,25 @@ def to_pandas(result: Any, *, columns: Sequence[str] | None = None) -> Any:
     one row per incentive constraint; a :class:`~linkage.render.report.CaseReport` the same for
     every reported hypothesis, with a ``hypothesis`` column; a
     :class:`~linkage.timeline.TimelineAnalysis` one row per period, hypothesis and domain.
+
+    A :class:`~linkage.uncertainty.montecarlo.Sensitivity` gives, by ``table``: ``"summary"``
+    one row per verdict, posterior and threshold (``kind`` says which); ``"tornado"`` one row per
+    threshold and parameter (PRCC and one-at-a-time swing); ``"draws"`` one row per draw (the
+    drawn parameters and every critical δ). A :class:`~linkage.uncertainty.sweep.Sweep` gives one
+    row per grid point.
     """
     pandas = _pandas()
+    if isinstance(result, Sensitivity):
+        if table not in SENSITIVITY_TABLES:
+            raise LinkageError(f"unknown table {table!r}: one of {', '.join(SENSITIVITY_TABLES)}")
+        make = {
+            "summary": sensitivity_records,
+            "tornado": tornado_records,
+            "draws": draw_records,
+        }[table]
+        return pandas.DataFrame(make(result))
+    if isinstance(result, Sweep):
+        return pandas.DataFrame(result.records())
     if isinstance(result, Comparison):
         cols = tuple(columns) if columns is not None else DEFAULT_COLUMNS
         return pandas.DataFrame(comparison_records(result, cols), columns=record_columns(cols))
@@ -225,15 +333,20 @@ def to_pandas(result: Any, *, columns: Sequence[str] | None = None) -> Any:
     if isinstance(result, TimelineAnalysis):
         return pandas.DataFrame(timeline_records(result))
     raise LinkageError(
-        f"to_pandas() takes a Comparison, Analysis, CaseReport or TimelineAnalysis, "
-        f"not {type(result).__name__}"
+        f"to_pandas() takes a Comparison, Analysis, CaseReport, TimelineAnalysis, Sensitivity "
+        f"or Sweep, not {type(result).__name__}"
     )
 
 
 __all__ = [
+    "SENSITIVITY_TABLES",
     "analysis_records",
     "comparison_records",
+    "draw_records",
     "record_columns",
+    "records_parquet",
+    "sensitivity_records",
     "timeline_records",
     "to_pandas",
+    "tornado_records",
 ]

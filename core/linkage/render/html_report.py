@@ -58,7 +58,10 @@ from linkage.render.timeline import (
 from linkage.render.timeline import (
     number as fixed_number,
 )
+from linkage.render.uncertainty import sensitivity_html
 from linkage.timeline import TimelineAnalysis
+from linkage.uncertainty.montecarlo import sensitivity
+from linkage.uncertainty_plots import plot_histogram, plot_tornado
 
 MAX_REGION_PLOTS = 3
 """At most this many region panels per case by default (parameters with a range in the payoffs)."""
@@ -358,10 +361,12 @@ def case_section(
     rows: Sequence[ComparisonRow] | None = None,
     timeline: TimelineAnalysis | None = None,
     params: Sequence[str] | None = None,
+    sensitivity: str = "",
 ) -> str:
     """The section of one case (``plots=False`` leaves out the figures). ``rows`` and ``timeline``
     are the case's comparison rows and timeline analysis when the caller already has them;
-    ``params``: the parameters of the region plot (default: the first few with a range)."""
+    ``params``: the parameters of the region plot (default: the first few with a range);
+    ``sensitivity``: the HTML of the case's robustness section, if any."""
     case = report.case
     if timeline is None:
         timeline = timeline_of(case)
@@ -422,6 +427,7 @@ def case_section(
     if plots:
         out.append(_plots(report, timeline, params))
     out.append(_timeline(case, timeline))
+    out.append(sensitivity)
     out.append("</section>")
     return "\n".join(s for s in out if s)
 
@@ -462,6 +468,8 @@ class _Job:
     plots: bool
     params: tuple[str, ...]
     digits: int
+    draws: int = 0
+    seed: int = 0
 
     def __call__(self) -> tuple[str, list[ComparisonRow], Failure | None]:
         """The case's section and comparison rows, its timeline and rows computed once."""
@@ -476,6 +484,9 @@ class _Job:
                 rows=rows,
                 timeline=timeline,
                 params=self.params or None,
+                sensitivity=sensitivity_section(case, self.draws, self.seed, self.plots)
+                if self.draws
+                else "",
             )
         except LinkageError as exc:
             return "", [], Failure(case.path or case.id, one_line(exc))
@@ -515,12 +526,15 @@ def render_report(
     params: Sequence[str] | None = None,
     digits: int = DIGITS,
     workers: int | None = None,
+    sensitivity: int = 0,
+    seed: int = 0,
 ) -> tuple[str, list[Failure]]:
     """The page of :func:`render_html` and the cases left out because their analysis failed.
 
     ``workers``: processes that render case sections in parallel (default 1: in this process,
     which measured faster on a busy 2-core machine; more pays on idle cores). The page does not
-    depend on it."""
+    depend on it. ``sensitivity``: draws of each case's robustness section (0: none), with
+    ``seed``."""
     if not cases:
         raise LinkageError("a report needs at least one case")
     if params:
@@ -531,7 +545,7 @@ def render_report(
     for case in ordered:
         seen[case.id] = seen.get(case.id, 0) + 1
         sid = anchor(case.id) + ("" if seen[case.id] == 1 else f"-{seen[case.id]}")
-        jobs.append(_Job(case, sid, plots, tuple(params or ()), digits))
+        jobs.append(_Job(case, sid, plots, tuple(params or ()), digits, sensitivity, seed))
     sections = []
     nav = []
     failures: list[Failure] = []
@@ -586,3 +600,18 @@ def render_report(
         + "\n</body>\n</html>\n"
     )
     return page, failures
+
+
+def sensitivity_section(case: Case, draws: int, seed: int, plots: bool) -> str:
+    """A case's robustness section: verdict probabilities over its declared uncertainty and,
+    with ``plots``, the tornado and the histograms of its critical δ."""
+    if not any(p.distribution is not None for p in case.parameters.values()):
+        return '<p class="note">No parameter of this case has a range: no robustness section.</p>'
+    result = sensitivity(case, draws, seed)
+    figures = []
+    if plots and result.varying:
+        figures = [
+            svg_figure(plot_tornado(result), "Partial rank correlations with each critical δ."),
+            svg_figure(plot_histogram(result), "Critical δ over the draws (dashed: calibration)."),
+        ]
+    return sensitivity_html(result, figures)
