@@ -103,17 +103,16 @@ def _integers(values: list[sympy.Expr]) -> list[int]:
     return [int(f * scale) for f in fractions]
 
 
-def _sums(domains: list[int], weights: list[int]) -> np.ndarray:
-    """``out[m]`` = the sum of ``weights`` over the domains picked by the bits of ``m``."""
-    out = np.zeros(1 << len(domains), dtype=object if _big(weights) else np.int64)
+def _sums(domains: list[int], weights: list[int], start: int = 0) -> np.ndarray:
+    """``out[m]`` = ``start`` plus the sum of ``weights`` over the domains picked by the bits of
+    ``m`` (Python integers when 64 bits could overflow)."""
+    big = sum(abs(w) for w in weights) + abs(start) >= 2**62
+    out = np.zeros(1 << len(domains), dtype=object if big else np.int64)
+    out[0] = start
     for j, k in enumerate(domains):
         size = 1 << j
         out[size : 2 * size] = out[:size] + weights[k]
     return out
-
-
-def _big(weights: list[int]) -> bool:
-    return sum(abs(w) for w in weights) >= 2**62
 
 
 def _necessary(game: Game, masks: Masks, domains: list[int]) -> np.ndarray:
@@ -150,7 +149,7 @@ def _necessary(game: Game, masks: Masks, domains: list[int]) -> np.ndarray:
                 weight * pay[m].stake if m in partners else sympy.S.Zero for m in range(len(pay))
             ]
             own = _integers([weight * pay[k].stake - gains[k], *values])
-            holds = own[0] + _sums(domains, own[1:]) >= 0
+            holds = _sums(domains, own[1:], own[0]) >= 0
             ok &= ((picked >> j & 1) == 0) | holds
     return ok
 
