@@ -162,6 +162,14 @@ def test_slack_identity_and_weighted_mean() -> None:
     assert slack(p, Rational(3, 5)) == 0
     ps = [StagePayoffs(C=3, D=4, N=1), StagePayoffs(C=3, D=6, N=1)]
     assert pooled_threshold(ps) == pooled_threshold_weighted_mean(ps) == HALF
+    # a concession (C < N, D < N): a negative weight, and the identity still holds exactly
+    ps = [StagePayoffs(C=3, D=6, N=1), StagePayoffs(C=0, D=0, N=1)]
+    assert pooled_threshold(ps) == pooled_threshold_weighted_mean(ps) == Rational(3, 4)
+    # max(D, C) = N with a temptation: no threshold of its own to weigh, said so (not 3/5)
+    ps = [StagePayoffs(C=3, D=6, N=1), StagePayoffs(C=0, D=1, N=1)]
+    assert pooled_threshold(ps) == Rational(4, 5)
+    with pytest.raises(ValueError, match="no threshold of its own"):
+        pooled_threshold_weighted_mean(ps)
 
 
 def test_symbolic_payoffs_stay_closed_form_and_evaluate() -> None:

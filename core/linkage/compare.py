@@ -60,6 +60,7 @@ from linkage.engine.analysis import Interval
 from linkage.engine.threshold import Threshold, combine
 from linkage.errors import CaseErrors, LinkageError
 from linkage.timeline import TimelineAnalysis
+from linkage.values import to_float
 
 COLUMNS: tuple[str, ...] = (
     "case",
@@ -94,7 +95,7 @@ terminal for the bundled cases (``columns="all"`` shows every column)."""
 
 
 def _float(expr: sympy.Expr) -> float:
-    return float(sympy.N(expr, 30))
+    return to_float(expr)
 
 
 def parse_columns(spec: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -20,6 +20,8 @@ from typing import Any
 
 import sympy
 
+from linkage.values import approximate
+
 DIGITS = 4
 """Default number of significant digits of a value that is not an exact short decimal."""
 
@@ -115,7 +117,7 @@ def decimal(x: Any, digits: int = DIGITS) -> str:
     if isinstance(x, float):
         return _rounded(Decimal(repr(x)), digits)
     if isinstance(x, sympy.Basic) and getattr(x, "is_number", False):
-        value = sympy.N(x, max(30, digits + 10))
+        value = approximate(x, max(30, digits + 10))
         if value.is_real is False or not value.is_Number:
             return str(sympy.sstr(x))
         return _rounded(Decimal(str(value)), digits)

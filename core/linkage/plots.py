@@ -57,6 +57,7 @@ from linkage.engine.numeric import compile_conditions, compile_expression
 from linkage.engine.threshold import Threshold
 from linkage.errors import LinkageError
 from linkage.timeline import TimelineAnalysis
+from linkage.values import to_float
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -280,7 +281,7 @@ def bar_height(t: Threshold) -> float:
 
 
 def _float(expr: sympy.Expr) -> float:
-    return float(sympy.N(expr, 30))
+    return to_float(expr)
 
 
 # -- thresholds ---------------------------------------------------------------------------------

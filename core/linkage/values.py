@@ -9,10 +9,12 @@ every layer can use it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+import mpmath
 import sympy
 
 from linkage.errors import ModelError
@@ -68,3 +70,47 @@ class _FrozenDict(dict):  # type: ignore[type-arg]
 def frozen_dict(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     """A read-only copy of ``value`` that can live in a frozen attrs class."""
     return _FrozenDict(value)
+
+
+def to_float(x: sympy.Expr) -> float:
+    """A float of an exact real number (see :func:`approximate`)."""
+    if x.is_Rational:
+        return int(x.p) / int(x.q)
+    return float(approximate(x, 20))
+
+
+def approximate(x: sympy.Expr, digits: int = 30) -> sympy.Float:
+    """``x`` to ``digits`` significant digits. A polynomial root (``CRootOf``) is found by
+    bisection on its isolating interval with exact rationals: sympy's own evaluation of a root of
+    a high-degree polynomial (a long punishment) can take minutes."""
+    roots = x.atoms(sympy.CRootOf)
+    if roots:
+        x = x.xreplace({r: _root(r, digits + 5) for r in roots})
+    return sympy.N(x, digits)
+
+
+@functools.lru_cache(maxsize=4096)
+def _root(root: sympy.CRootOf, digits: int) -> sympy.Float:
+    """The root to ``digits`` digits: bisection on its isolating interval, in ``mpmath`` at a
+    working precision well above ``digits``."""
+    interval = root._get_interval()
+
+    def mpf(x: object) -> mpmath.mpf:
+        f = Fraction(str(x))
+        return mpmath.mpf(f.numerator) / f.denominator
+
+    with mpmath.workdps(digits + 20):
+        lo, hi = mpf(interval.a), mpf(interval.b)
+        coefficients = [mpf(c) for c in root.poly.all_coeffs()]
+        sign_lo = mpmath.polyval(coefficients, lo) > 0
+        for _ in range(int(digits * 3.33) + 8):
+            mid = (lo + hi) / 2
+            value = mpmath.polyval(coefficients, mid)
+            if value == 0:
+                lo = hi = mid
+                break
+            if (value > 0) == sign_lo:
+                lo = mid
+            else:
+                hi = mid
+        return sympy.Float((lo + hi) / 2, digits)

@@ -46,8 +46,19 @@ def raw_threshold(p: StagePayoffs) -> sympy.Expr:
 
 
 def weights(payoffs: Sequence[StagePayoffs]) -> list[sympy.Expr]:
-    r"""The weights :math:`w_k = (\bar D_k-N_k)/\sum_j(\bar D_j-N_j)` of the pooled mediant."""
+    r"""The weights :math:`w_k = (\bar D_k-N_k)/\sum_j(\bar D_j-N_j)` of the pooled mediant.
+
+    They are a weighted mean's (positive, summing to 1) when every :math:`\bar D_k - N_k > 0`;
+    a concession (:math:`C < N`) can make a weight negative. The form needs every
+    :math:`\bar D_k - N_k \ne 0`: a domain with :math:`\bar D = N` has no threshold of its own
+    to weigh (:class:`ValueError` names it)."""
     widths = [p.temptation + p.stake for p in payoffs]
+    for i, w in enumerate(widths):
+        if w == 0:
+            raise ValueError(
+                f"domain {i + 1} has max(D, C) = N: it has no threshold of its own, so the pooled "
+                "threshold is not a weighted mean of the domains' thresholds; use pooled_threshold"
+            )
     total = sympy.Add(*widths)
     if total == 0:
         raise ValueError("the pooled threshold needs sum(max(D, C) - N) != 0")
@@ -62,10 +73,7 @@ def pooled_threshold(payoffs: Sequence[StagePayoffs]) -> sympy.Expr:
 
 
 def pooled_threshold_weighted_mean(payoffs: Sequence[StagePayoffs]) -> sympy.Expr:
-    r"""The pooled grim ratio as the weighted mean :math:`\sum_k w_k\,\delta_k` of the domains' ratios."""
-    terms = [
-        w * raw_threshold(p)
-        for w, p in zip(weights(payoffs), payoffs, strict=True)
-        if (p.temptation + p.stake) != 0  # a domain with D = C = N carries no weight
-    ]
+    r"""The pooled grim ratio as :math:`\sum_k w_k\,\delta_k` of the domains' ratios (see
+    :func:`weights` for when that is a weighted mean, and when it is not defined)."""
+    terms = [w * raw_threshold(p) for w, p in zip(weights(payoffs), payoffs, strict=True)]
     return sympy.cancel(sympy.Add(*terms))

@@ -40,15 +40,15 @@ must hold. :meth:`Threshold.subs` evaluates any of these at a calibration.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import sympy
 
 from linkage.symbols import delta
-from linkage.values import exact
+from linkage.values import approximate, exact, to_float
 
 if TYPE_CHECKING:
     from linkage.engine.condition import Condition
@@ -74,7 +74,7 @@ def known_sign(expr: sympy.Expr) -> int | None:
     if expr.is_negative:
         return -1
     if expr.is_number:  # e.g. nested radicals sympy does not simplify by itself
-        value = sympy.N(expr, 60)
+        value = approximate(expr, 60)
         if abs(value) < _TINY:
             return 0 if sympy.simplify(expr).is_zero else (1 if value > 0 else -1)
         return 1 if value > 0 else -1
@@ -84,12 +84,17 @@ def known_sign(expr: sympy.Expr) -> int | None:
 def is_ge(x: sympy.Expr, y: sympy.Expr) -> bool:
     """Exact ``x >= y`` for real numbers, algebraic ones (radicals, ``CRootOf``) included.
 
-    Signs are decided by sympy's exact assumptions and interval refinement; floats are never compared
-    for equality.
+    Numbers far apart are told apart by floats accurate to far below the gap (a ``CRootOf`` by
+    bisection on its isolating interval); close ones by sympy's exact sign of the difference.
+    Floats are never compared for equality.
     """
     if isinstance(x, sympy.Rational | int) and isinstance(y, sympy.Rational | int):
         return bool(x >= y)
-    diff = sympy.nsimplify(x - y) if isinstance(x - y, sympy.Float) else x - y
+    x, y = exact(x), exact(y)
+    fx, fy = to_float(x), to_float(y)
+    if abs(fx - fy) > 1e-9 * max(1.0, abs(fx), abs(fy)):
+        return fx > fy
+    diff = x - y
     if diff.is_zero:
         return True
     sign = diff.is_extended_nonnegative
@@ -105,44 +110,6 @@ def is_ge(x: sympy.Expr, y: sympy.Expr) -> bool:
     if value.is_number and abs(value) > _TINY:
         return bool(value > 0)
     raise ValueError(f"cannot decide the sign of {diff}")
-
-
-def to_float(x: sympy.Expr) -> float:
-    """A float of an exact real number; roots of polynomials by bisection on their isolating
-    interval with exact rationals (sympy's evalf of a high-degree ``CRootOf`` can take minutes)."""
-    if x.is_Rational:
-        return int(x.p) / int(x.q)
-    if isinstance(x, sympy.CRootOf):
-        return _root_float(x)
-    if x.has(sympy.CRootOf):
-        return float(
-            x.xreplace({r: sympy.Float(_root_float(r), 30) for r in x.atoms(sympy.CRootOf)})
-        )
-    return float(sympy.N(x, 30))
-
-
-def _root_float(root: sympy.CRootOf) -> float:
-    interval = root._get_interval()
-    lo, hi = Fraction(str(interval.a)), Fraction(str(interval.b))
-    coefficients = [Fraction(str(c)) for c in root.poly.all_coeffs()]
-
-    def p(x: Fraction) -> Fraction:
-        value = Fraction(0)
-        for c in coefficients:
-            value = value * x + c
-        return value
-
-    sign_lo = p(lo) > 0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        value = p(mid)
-        if value == 0:
-            return float(mid)
-        if (value > 0) == sign_lo:
-            lo = mid
-        else:
-            hi = mid
-    return float((lo + hi) / 2)
 
 
 @attrs.frozen
@@ -427,15 +394,25 @@ def cleared_polynomial(gain: sympy.Expr, stake: sympy.Expr, periods: int) -> sym
 
 
 def root_in_unit_interval(polynomial: sympy.Expr) -> sympy.Expr:
-    """The unique real root in ``(0, 1)`` of an increasing polynomial in ``delta`` with exact
-    coefficients (root isolation, never float filtering; the ``CRootOf`` index is looked up)."""
-    poly = sympy.Poly(polynomial, delta)
-    inside = [
-        r for r in dict.fromkeys(poly.real_roots()) if known_sign(r) == 1 and known_sign(1 - r) == 1
-    ]
+    """The unique real root in ``(0, 1)`` of a polynomial in ``delta`` with exact coefficients,
+    found by exact real-root counting (Sturm sequences), never by filtering floats; the
+    ``CRootOf`` index is looked up, not assumed."""
+    inside = roots_in_unit_interval(polynomial)
     if len(inside) != 1:
         raise ValueError(f"{polynomial} has {len(inside)} distinct roots in (0, 1), expected one")
     return inside[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def roots_in_unit_interval(polynomial: sympy.Expr) -> list[sympy.Expr]:
+    """The distinct real roots in ``(0, 1)`` of a polynomial in ``delta`` with exact coefficients,
+    in increasing order: ``CRootOf`` (or rational) roots indexed past those at or below 0."""
+    poly = sympy.Poly(polynomial, delta).sqf_part()
+    if poly.degree() < 1:
+        return []
+    below = poly.count_roots(None, 0)
+    upto = poly.count_roots(None, 1) - (1 if poly.eval(1) == 0 else 0)
+    return [sympy.CRootOf(poly.as_expr(), i) for i in range(below, upto)]
 
 
 # -- the feasible set of a general constraint -----------------------------------------------------
@@ -446,10 +423,7 @@ def region(numerator: sympy.Expr) -> Threshold:
     poly = sympy.Poly(sympy.expand(numerator), delta)
     if poly.is_zero:
         return ALWAYS
-    roots = sorted(
-        {r for r in poly.real_roots() if known_sign(r) == 1 and known_sign(1 - r) == 1},
-        key=to_float,
-    )
+    roots = roots_in_unit_interval(poly.as_expr())
     points = [sympy.Integer(0), *roots]
 
     def sign_after(i: int) -> bool:  # p >= 0 just right of points[i]

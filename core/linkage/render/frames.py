@@ -36,6 +36,7 @@ from linkage.render.report import CaseReport
 from linkage.timeline import TimelineAnalysis
 from linkage.uncertainty.montecarlo import QUANTILES, Sensitivity
 from linkage.uncertainty.sweep import Sweep
+from linkage.values import to_float
 
 KEYS = ("case", "hypothesis", "player")
 """The columns that identify a row of a comparison's records."""
@@ -64,7 +65,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 def _float(x: sympy.Expr | None) -> float:
     if x is None or not x.is_number:
         return math.nan
-    return float(sympy.N(x, 30))
+    return to_float(x)
 
 
 def _exact(x: sympy.Expr | None) -> str | None:
