@@ -55,14 +55,29 @@ def _weight(term: Term, d: np.ndarray, discount: np.ndarray) -> np.ndarray:
 
 
 class _Compiled:
-    """One condition: its gain, stakes and discount factors as numpy functions."""
+    """One condition: its gain, stakes and discount factors as numpy functions (gain and stakes
+    read from a shared compiled function's outputs when ``shared`` is given)."""
 
-    def __init__(self, c: Condition, symbols: Sequence[sympy.Symbol]) -> None:
+    def __init__(
+        self,
+        c: Condition,
+        symbols: Sequence[sympy.Symbol],
+        shared: tuple[Callable[..., list[Any]], int] | None = None,
+    ) -> None:
         self.condition = c
-        self.gain = compile_expression(c.gain, symbols)
-        self.stakes = [compile_expression(t.stake, symbols) for t in c.terms]
-        self.discounts = [compile_expression(t.discount, [delta, *symbols]) for t in c.terms]
+        if shared is None:
+            self.gain = compile_expression(c.gain, symbols)
+            self.stakes = [compile_expression(t.stake, symbols) for t in c.terms]
+        else:
+            values, first = shared
+            self.gain = _pick(values, first)
+            self.stakes = [_pick(values, first + 1 + j) for j in range(len(c.terms))]
         self.single = len(c.terms) == 1 and c.terms[0].discount == delta
+        self.discounts = (
+            []
+            if self.single
+            else [compile_expression(t.discount, [delta, *symbols]) for t in c.terms]
+        )
 
     def margin(self, d: np.ndarray, args: Sequence[Any], shape: tuple[int, ...]) -> np.ndarray:
         """:math:`\\sum_j b_j W_j(\\delta) - a` at discount factors ``d``."""
@@ -91,6 +106,13 @@ class _Compiled:
         for stake in self.stakes:
             rising &= np.broadcast_to(np.asarray(stake(*args), dtype=float), shape) >= 0
         return rising
+
+
+def _pick(values: Callable[..., list[Any]], i: int) -> Callable[..., Any]:
+    def get(*args: Any) -> Any:
+        return values(*args)[i]
+
+    return get
 
 
 def _single_region(
@@ -182,6 +204,41 @@ def compile_region(
             high = np.minimum(high, hi)
         empty = high < low
         return np.where(empty, np.nan, low), high
+
+    return evaluate
+
+
+def compile_regions(
+    conditions: Sequence[Condition], symbols: Sequence[sympy.Symbol]
+) -> Callable[..., list[tuple[np.ndarray, np.ndarray]]]:
+    r"""Compile many constraints at once (every gain and stake in ONE ``lambdify``, common
+    subexpressions shared) into ``f(*args) -> [(low, high), ...]``: each constraint's interval of
+    :math:`\delta`, as :func:`compile_region` gives it for a single one."""
+    exprs: list[sympy.Expr] = []
+    firsts = []
+    for c in conditions:
+        firsts.append(len(exprs))
+        exprs += [c.gain, *(t.stake for t in c.terms)]
+    compiled = compile_expression(exprs, symbols) if exprs else None
+    cache: dict[str, Any] = {}
+
+    def values(*args: Any) -> list[Any]:
+        key = tuple(id(a) for a in args)
+        if cache.get("key") != key:
+            assert compiled is not None
+            cache["key"], cache["values"] = key, compiled(*args)
+        return list(cache["values"])
+
+    each = [_Compiled(c, symbols, (values, i)) for c, i in zip(conditions, firsts, strict=True)]
+
+    def evaluate(*args: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+        shape = np.broadcast(*args).shape if args else ()
+        out = []
+        for c in each:
+            low, high = c.region(args, shape)
+            out.append((np.where(high < low, np.nan, low), high))
+        cache.clear()
+        return out
 
     return evaluate
 

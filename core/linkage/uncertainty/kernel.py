@@ -53,13 +53,14 @@ from linkage.cases.case import Case
 from linkage.cases.dates import units
 from linkage.engine.analysis import Analysis
 from linkage.engine.condition import Condition
-from linkage.engine.numeric import compile_expression, compile_region
+from linkage.engine.numeric import compile_expression, compile_regions
 from linkage.engine.packages import surplus
 from linkage.engine.states import Masks, bits
 from linkage.errors import TooLargeError
 from linkage.model.game import Game
 from linkage.record.automaton import punished, segments
 from linkage.symbols import delta
+from linkage.values import exact
 
 MAX_COMPONENT_DOMAINS = 10
 """Largest linked component whose 2^n packages the compiled best-package search enumerates."""
@@ -264,8 +265,7 @@ class Kernel:
         key = tuple((k, sympy.srepr(v)) for k, v in changes.items())
         if key not in self._stage_keys:
             compiled = tuple(
-                (name, compile_expression(sympy.sympify(v), self.symbols))
-                for name, v in changes.items()
+                (name, compile_expression(exact(v), self.symbols)) for name, v in changes.items()
             )
             self._stage_keys[key] = len(self.stages)
             self.stages.append(compiled)
@@ -321,11 +321,15 @@ class Kernel:
         return out
 
     @cached_property
-    def regions(self) -> dict[Condition, Callable[..., tuple[np.ndarray, np.ndarray]]]:
-        """Each distinct constraint of :attr:`thresholds`, compiled once by
-        :func:`~linkage.engine.numeric.compile_region`."""
-        found = dict.fromkeys(c for cs in self.thresholds.values() for c in cs)
-        return {c: compile_region([c], self.symbols) for c in found}
+    def distinct(self) -> tuple[Condition, ...]:
+        """The distinct constraints of :attr:`thresholds`."""
+        return tuple(dict.fromkeys(c for cs in self.thresholds.values() for c in cs))
+
+    @cached_property
+    def regions(self) -> Callable[..., list[tuple[np.ndarray, np.ndarray]]]:
+        """Every constraint of :attr:`distinct`, compiled together by
+        :func:`~linkage.engine.numeric.compile_regions`."""
+        return compile_regions(self.distinct, self.symbols)
 
     # -- evaluating ------------------------------------------------------------------------------
     def arguments(self, values: Values, stage: int) -> list[Any]:
@@ -362,11 +366,11 @@ class Kernel:
             verdicts[f"helps.{h}"] = linked & ~all_separate
             packages[h] = run.best(h, frozenset(self.ids), self.date_stage)
         date_args = run.arguments(self.date_stage)
-        regions = {}
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            for c, f in self.regions.items():
-                low, high = f(*date_args)
-                regions[c] = (_full(low, size), _full(high, size))
+            regions = {
+                c: (_full(low, size), _full(high, size))
+                for c, (low, high) in zip(self.distinct, self.regions(*date_args), strict=True)
+            }
         thresholds = {
             name: _intersection([regions[c] for c in cs], size)
             for name, cs in self.thresholds.items()
