@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import sympy
 
+from linkage.atomic import write_atomic
 from linkage.cases.loader import load_case, load_case_text
 from linkage.cli import main
-from linkage.commands._common import write_atomic
-from linkage.errors import CaseError, CaseErrors, ModelError
+from linkage.errors import CaseError, CaseErrors, LinkageError, ModelError
 from linkage.models import DomainModel, Parameter
 from linkage.render.maths import Notation
 
@@ -301,7 +301,7 @@ def test_outputs_are_written_atomically(tmp_path: Path, monkeypatch: pytest.Monk
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError):
+    with pytest.raises(LinkageError, match=r"cannot write .*out\.txt.*disk full"):
         write_atomic("new", target)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]  # no temporary left behind

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from linkage._version import __version__
+from linkage.atomic import check_target
 from linkage.commands import EXIT_USER_ERROR, Parser, load_commands
 from linkage.errors import CaseErrors, LinkageError
 
@@ -60,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     _configure_plugins(ns)
     try:
+        for option in ("output", "tornado", "histogram"):  # files a command will write
+            if getattr(ns, option, None):
+                check_target(getattr(ns, option))
         return int(ns.func(ns) or 0)
     except CaseErrors as exc:
         for error in exc.errors:

@@ -164,6 +164,8 @@ class ComparisonRow:
     separate_holds: dict[str, bool | None]
     helps: bool | None
     fit: dict[str, Any] | None
+    at: str | None = None
+    """The date whose calibration the row is judged at (``None``: the file's values)."""
 
     @property
     def separate(self) -> dict[str, Threshold]:
@@ -256,6 +258,7 @@ def case_rows(case: Case, timeline: TimelineAnalysis | None = None) -> list[Comp
                 separate_holds=dict(a.separate_sustainable),
                 helps=a.helps,
                 fit=None if fit is None else dict(fit[h.id]),
+                at=case.at,
             )
         )
     return rows
@@ -342,9 +345,10 @@ class Comparison:
         return Comparison(tuple(rows), self.failures)
 
     def as_json(self, columns: Sequence[str] = DEFAULT_COLUMNS) -> dict[str, Any]:
-        """``{"columns": [...], "rows": [{column: value}], "failures": [{"name", "error"}]}``."""
+        """``{"columns": [...], "rows": [{column: value, "at": date}], "failures": [{"name",
+        "error"}]}`` (``at``: the date of the calibration, ``null`` for the file's values)."""
         return {
             "columns": list(columns),
-            "rows": [{c: r.json(c) for c in columns} for r in self.rows],
+            "rows": [{**{c: r.json(c) for c in columns}, "at": r.at} for r in self.rows],
             "failures": [{"name": f.name, "error": f.error} for f in self.failures],
         }

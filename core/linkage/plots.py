@@ -37,11 +37,9 @@ generic family stack), PDF embeds its fonts.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
-import tempfile
 import textwrap
 import weakref
 from collections.abc import Sequence
@@ -50,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
+from linkage.atomic import write_atomic
 from linkage.cases.case import Case
 from linkage.compare import Comparison, compare
 from linkage.engine.analysis import Analysis
@@ -153,17 +152,7 @@ def save(fig: Figure, path: str | os.PathLike[str]) -> Path:
         raise LinkageError(
             f"cannot save a plot as {out.name!r}: the file must end in .png, .svg or .pdf"
         )
-    data = figure_bytes(fig, kind)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return out
+    return write_atomic(figure_bytes(fig, kind), out)
 
 
 def figure_bytes(fig: Figure, kind: str = "svg") -> bytes:

@@ -162,6 +162,7 @@ class _Reader:
         self.errors: list[CaseError] = []
         self.warnings: list[CaseWarning] = []
         self.broken: dict[str, set[str]] = {"domain": set(), "parameter": set()}
+        self.later_parameters: list[str] = []  # while reading [parameters]: those below
         self._item: str | None = None
 
     @contextlib.contextmanager
@@ -277,6 +278,12 @@ class _Reader:
             return to_exact(value)
         except ExpressionError as exc:
             hint = None
+            for later in self.later_parameters:
+                if exc.reason.startswith(f"unknown name {later!r}"):
+                    hint = (
+                        f"'{later}' is defined further down in [parameters]: a parameter can "
+                        "use only those above it"
+                    )
             self.error(path, f"invalid expression: {exc.reason}", found=value, hint=hint)
             return None
 
@@ -454,7 +461,8 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
     out: dict[str, ParameterValue] = {}
     pending = dict(table)
     # Values may refer to parameters defined earlier in the file.
-    for name, spec in pending.items():
+    for i, (name, spec) in enumerate(pending.items()):
+        r.later_parameters = list(pending)[i + 1 :]
         path = f"parameters.{name}"
         if not name.isidentifier() or name.startswith("_") or name in ("delta",):
             r.error(
@@ -528,6 +536,7 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
                 r.broken["parameter"].add(name)
             else:
                 out[name] = ParameterValue(name, value, text=written_text(spec))
+    r.later_parameters = []
     return out
 
 
@@ -1294,7 +1303,12 @@ def _deviations(
         player = _player(spec["player"], f"{where}.player", players, r)
         before = len(r.errors)
         domains = _domain_list(spec, "domains", where, domain_ids, r)
-        if not domains and len(r.errors) == before:
+        named = spec["domains"] if isinstance(spec["domains"], list) else [spec["domains"]]
+        if (
+            not domains
+            and len(r.errors) == before
+            and not set(map(str, named)) & r.broken["domain"]
+        ):
             r.error(f"{where}.domains", "no domains", expected="at least one domain id")
         closed = [k for k in domains if k not in open_now]
         if closed:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from linkage.atomic import write_atomic
 
 if TYPE_CHECKING:
     from linkage.cases.case import Case
@@ -31,29 +29,6 @@ def warn(cases: Case | Iterable[Case]) -> None:
     for case in [cases] if isinstance(cases, Case) else cases:
         for warning in case.warnings:
             print(f"linkage: warning: {warning}", file=sys.stderr)
-
-
-def write_atomic(data: str | bytes, path: str | os.PathLike[str]) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file in the same directory, then
-    :func:`os.replace`. A failure leaves any earlier file untouched and no partial file."""
-    target = Path(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(raw)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write(text: str, output: str | None) -> None:

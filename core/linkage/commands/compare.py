@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from linkage.atomic import write_atomic
 from linkage.commands import EXIT_USER_ERROR, command
 from linkage.commands._common import (
     add_at_argument,
     add_cases_argument,
     add_digits_argument,
     warn,
-    write_atomic,
 )
 from linkage.errors import LinkageError
 

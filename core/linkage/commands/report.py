@@ -29,6 +29,10 @@ NO_MATPLOTLIB = (
 
 
 def run(ns: argparse.Namespace) -> int:
+    if ns.output and not ns.output.lower().endswith((".html", ".htm")):
+        raise LinkageError(
+            f"the report is one HTML file: give -o a name ending in .html, got {ns.output!r}"
+        )
     if not ns.no_plots and importlib.util.find_spec("matplotlib") is None:
         raise LinkageError(NO_MATPLOTLIB)
     if ns.sensitivity < 0:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import argparse
 
+from linkage.atomic import write_atomic
 from linkage.commands import command
-from linkage.commands._common import add_at_argument, load, write_atomic
+from linkage.commands._common import add_at_argument, load
 from linkage.errors import LinkageError
 
 FORMATS = ("text", "json", "csv", "parquet")

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import argparse
 
+from linkage.atomic import write_atomic
 from linkage.commands import command
-from linkage.commands._common import add_at_argument, load, write_atomic
+from linkage.commands._common import add_at_argument, load
 from linkage.commands.sensitivity import PLOT_SUFFIXES, needs
 from linkage.errors import LinkageError
 

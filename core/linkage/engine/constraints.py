@@ -188,9 +188,11 @@ class PlayerConstraints:
         stakes = [pay[k][1] for k in bits(M)]
         if self._known_nonnegative(stakes):
             return [max(options)]  # the largest union: every option is a subset of it
-        if all(b.is_number for b in stakes):
+        one_clock = len({self.discounts[k] for k in bits(M)}) == 1
+        if one_clock and all(b.is_number for b in stakes):
+            # already punished stakes weigh alike: the worst state removes the most stake
             return [max(options, key=lambda p: sum(pay[k][1] for k in bits(p)))]
-        return options
+        return options  # stakes of both signs on different clocks: which is worst depends on delta
 
     def _stick_gain(self, S: int, Q: int) -> sympy.Expr:
         pay = self.pay

@@ -235,7 +235,18 @@ def render_text(
         out += _lines(bhead, bbody, widths)
     if not result.rows:
         out.append("(no cases)")
-    return "\n".join(out) + "\n"
+    return "\n".join(out + dates(result)) + "\n"
+
+
+def dates(result: Comparison) -> list[str]:
+    """A note saying at which date's calibration each case is judged, when not all at the
+    file's values (``compare`` and ``report`` use a case's focal date unless told)."""
+    at = {r.case: r.at for r in result.rows}
+    if not any(at.values()):
+        return []
+    parts = [f"{case} at {date or 'the file values'}" for case, date in at.items()]
+    note = "Calibrated at: " + "; ".join(parts) + " (--at DATE to choose)."
+    return ["", *textwrap.wrap(note, WIDTH, break_on_hyphens=False)]
 
 
 # -- other text formats -------------------------------------------------------------------------
@@ -252,7 +263,7 @@ def render_markdown(
         "| " + " | ".join(_markdown_cell(x) for x in row) + " |"
         for row in cells(result, columns, digits)
     ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + dates(result)) + "\n"
 
 
 def _latex_cell(text: str) -> str:

@@ -97,7 +97,7 @@ def _ranking(r: Ranking) -> str:
     return " > ".join(" = ".join(group) for group in r)
 
 
-SCORE_HEAD = ["hypothesis", "prior", "log L", "posterior", "log10 BF", "matched/scored"]
+SCORE_HEAD = ["hypothesis", "prior", "log L", "posterior", "log10 BF", "time matched/scored"]
 
 
 def equivalence_lines(t: TimelineAnalysis) -> list[str]:
@@ -168,8 +168,9 @@ def explanation_lines(
         out.append("  Drop one observation: the ranking survives losing any single observation.")
     else:
         out.append(
-            f"  Drop one observation: {len(x.rank_changes)} observation(s) change the ranking "
-            f"({len(x.leader_changes)} the leader):"
+            f"  Drop one observation: the ranking changes without any one of "
+            f"{len(x.rank_changes)} observation(s), and the leading hypothesis changes without "
+            f"{len(x.leader_changes)} of them:"
         )
         out += [
             f"    without {_observation(t, c.window)}: {_ranking(c.ranking)}"
@@ -240,7 +241,7 @@ def score_rows(t: TimelineAnalysis, eps: float) -> list[list[str]]:
                 number(s.log_likelihood),
                 probability(s.posterior),
                 number(s.log10_bayes_factor),
-                f"{number(s.matched, 1)}/{number(s.scored, 1)} {t.resolution}s ({share})",
+                f"{number(s.matched, 1)}/{number(s.scored, 1)} domain-{t.resolution}s ({share})",
             ]
         )
     return rows
