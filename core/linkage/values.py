@@ -48,6 +48,22 @@ def exact(value: Any) -> sympy.Expr:
     raise ModelError(f"expected a number or sympy expression, got {type(value).__name__}")
 
 
+def substitute(expr: sympy.Expr, values: Mapping[Any, Any]) -> sympy.Expr:
+    """``expr.subs(values)``, the same result, without the pairs that cannot change it.
+
+    ``subs`` walks the expression once per pair; a calibration has a pair per parameter, most of
+    which do not occur in a given payoff. A pair whose key is a symbol absent from ``expr`` is
+    dropped when every value substituted is a number (nothing then brings that symbol in);
+    otherwise this is ``expr.subs(values)`` as is."""
+    symbols = expr.free_symbols
+    kept = {k: v for k, v in values.items() if not isinstance(k, sympy.Symbol) or k in symbols}
+    if len(kept) < len(values) and all(
+        isinstance(v, sympy.Basic) and not v.free_symbols for v in kept.values()
+    ):
+        return expr.subs(kept) if kept else expr
+    return expr.subs(values)
+
+
 def positive_part(x: sympy.Expr) -> sympy.Expr:
     """``max(x, 0)``, decided without building a sympy ``Max`` when ``x`` is a rational number."""
     if x.is_Rational:
