@@ -54,6 +54,7 @@ import sympy
 from linkage.cases.case import Case
 from linkage.compare import Comparison, compare
 from linkage.engine.analysis import Analysis
+from linkage.engine.condition import Condition
 from linkage.engine.numeric import compile_conditions, compile_expression
 from linkage.engine.threshold import Threshold
 from linkage.errors import LinkageError
@@ -389,6 +390,15 @@ def parameter_range(case: Case, parameter: str) -> tuple[float, float, tuple[flo
 _COMPILED: weakref.WeakKeyDictionary[Analysis, tuple[Any, Any]] = weakref.WeakKeyDictionary()
 
 
+def _distinct(conditions: list[Condition]) -> list[Condition]:
+    """The conditions with the same gain and terms compiled once: a boundary is their maximum
+    critical δ, which a repeated condition does not change."""
+    first: dict[tuple[object, ...], Condition] = {}
+    for c in conditions:
+        first.setdefault((c.gain, c.terms), c)
+    return list(first.values())
+
+
 def _compiled_boundaries(case: Case, s: Analysis) -> tuple[Any, Any]:
     """The separate and linked boundaries of ``s`` compiled once in every parameter of ``case``
     (a panel then evaluates them with its parameter varying and the others fixed)."""
@@ -402,8 +412,8 @@ def _compiled_boundaries(case: Case, s: Analysis) -> tuple[Any, Any]:
         ]
         linked = [c for cs in s.linked_constraints.values() for dc in cs for c in dc.conditions]
         _COMPILED[s] = (
-            compile_conditions(separate, symbols),
-            compile_conditions(linked, symbols),
+            compile_conditions(_distinct(separate), symbols),
+            compile_conditions(_distinct(linked), symbols),
         )
     return _COMPILED[s]
 
