@@ -23,8 +23,11 @@ time per added case must not grow); 20 numeric domains under full linkage, spars
 linkage with protected domains, analysis and best package under 1 s; a timeline of 100 events and
 4 hypotheses under 2 s. The generated cases come from ``benchmarks/generate.py``.
 
-To time another checkout (the code before a change), run this script with ``PYTHONPATH`` set to
-that checkout's ``core`` and ``plugins`` folders: the commands inherit it.
+To compare with another checkout (the code before a change), give ``--versus DIR``: each
+command is then also run with DIR's ``core`` and ``plugins`` first on ``PYTHONPATH``, just before
+this checkout's run each time, and the row adds that wall time and the median ratio of this
+checkout's time to it, run by run (drift of the machine's speed cancels out). Or time the other
+checkout alone by setting ``PYTHONPATH`` to its folders: the commands inherit it.
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ class Timing:
     wall: float
     cpu: float
     ratios: dict[str, float]
+    versus: float | None = None
+    """The median of this checkout's wall time over the other's (``--versus``), run by run."""
+    other_wall: float | None = None
 
 
 @attrs.frozen
@@ -75,24 +81,32 @@ class Target:
     group: str = ""
 
 
-def _once(command: Sequence[str]) -> tuple[float, float, int]:
+def _once(command: Sequence[str], env: dict[str, str] = ENV) -> tuple[float, float, int]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, done.returncode
 
 
-def measure(command: Sequence[str], runs: int) -> tuple[Timing, int]:
+def measure(
+    command: Sequence[str], runs: int, other: dict[str, str] | None = None
+) -> tuple[Timing, int]:
     """Median wall and CPU seconds of ``command`` and its median pairwise ratios to each
-    baseline (run just before it, in turn); the exit status of its last run."""
+    baseline (run just before it, in turn); the exit status of its last run. ``other``: the
+    environment of another checkout's code, run just before this one's each time."""
     _once(command)  # warm-up: file system caches, bytecode written
-    walls, cpus, status = [], [], 0
-    ratios: dict[str, list[float]] = {name: [] for name in BASELINES}
+    if other is not None:
+        _once(command, other)
+    walls, cpus, others, status = [], [], [], 0
+    ratios: dict[str, list[float]] = {name: [] for name in (*BASELINES, "versus")}
     for _ in range(runs):
         base = {name: _once(b)[0] for name, b in BASELINES.items()}
+        if other is not None:
+            base["versus"] = _once(command, other)[0]
+            others.append(base["versus"])
         wall, cpu, status = _once(command)
         walls.append(wall)
         cpus.append(cpu)
@@ -101,7 +115,9 @@ def measure(command: Sequence[str], runs: int) -> tuple[Timing, int]:
     timing = Timing(
         statistics.median(walls),
         statistics.median(cpus),
-        {name: statistics.median(r) for name, r in ratios.items()},
+        {name: statistics.median(ratios[name]) for name in BASELINES},
+        statistics.median(ratios["versus"]) if others else None,
+        statistics.median(others) if others else None,
     )
     return timing, status
 
@@ -206,7 +222,18 @@ def main() -> int:
     parser.add_argument(
         "--numeric", action="store_true", help="also run benchmarks/bench_numeric.py"
     )
+    parser.add_argument(
+        "--versus",
+        metavar="DIR",
+        type=Path,
+        help="also time the code of another checkout (its core/ and plugins/ on PYTHONPATH), "
+        "in turn with this one, and give the ratio of this one's time to it",
+    )
     ns = parser.parse_args()
+    other = None
+    if ns.versus is not None:
+        path = f"{ns.versus.resolve() / 'core'}{os.pathsep}{ns.versus.resolve() / 'plugins'}"
+        other = {**ENV, "PYTHONPATH": path}
     runs = ns.runs or (3 if ns.quick else 5)
     if runs < 3:
         parser.error("medians need at least 3 runs")
@@ -218,13 +245,19 @@ def main() -> int:
         ]
         base = {name: measure(cmd, runs)[0] for name, cmd in BASELINES.items()}
         print(f"{runs} runs each; medians. PYTHONPATH={os.environ.get('PYTHONPATH', '')!r}")
-        head = f"{'command':<44}{'limit':>7}{'wall s':>9}{'cpu s':>8}{'/pass':>8}{'/sympy':>8}  verdict"
+        if other is not None:
+            print(f"versus: {ns.versus} (its wall time, and this one's over it run by run)")
+        versus = f"{'versus s':>9}{'ratio':>7}" if other is not None else ""
+        head = (
+            f"{'command':<44}{'limit':>7}{'wall s':>9}{'cpu s':>8}{'/pass':>8}{'/sympy':>8}"
+            f"{versus}  verdict"
+        )
         print(head)
         print("-" * len(head))
         for name, timing in base.items():
             print(f"{'baseline: ' + name:<44}{'':>7}{timing.wall:>9.3f}{timing.cpu:>8.3f}")
         for t in chosen:
-            timing, status = measure(t.command, runs)
+            timing, status = measure(t.command, runs, other)
             rows.append((t, timing, status))
             if status != 0:
                 verdict = f"FAIL (exit {status})"
@@ -233,10 +266,15 @@ def main() -> int:
             else:
                 verdict = "pass" if timing.wall < t.limit else "FAIL"
             limit = "" if t.limit is None else f"{t.limit:g}"
+            versus = (
+                f"{timing.other_wall:>9.3f}{timing.versus:>7.2f}"
+                if timing.other_wall is not None and timing.versus is not None
+                else ""
+            )
             print(
                 f"{t.name:<44}{limit:>7}{timing.wall:>9.3f}{timing.cpu:>8.3f}"
                 f"{timing.ratios['python -c pass']:>8.1f}{timing.ratios['import sympy']:>8.2f}"
-                f"  {verdict}",
+                f"{versus}  {verdict}",
                 flush=True,
             )
     growth = linearity(rows)

@@ -52,10 +52,10 @@ def substitute(expr: sympy.Expr, values: Mapping[Any, Any]) -> sympy.Expr:
     """``expr.subs(values)``, the same result, faster when the values are numbers.
 
     ``subs`` walks the expression once per pair, and a calibration has a pair per parameter, most
-    of which do not occur in a given payoff. When every value substituted is a number (nothing
-    can then bring a symbol in), the pairs whose key is a symbol absent from ``expr`` are dropped
-    and the result is remembered for the pairs that remain (the periods of a record share most
-    of them); otherwise this is ``expr.subs(values)`` as is."""
+    of which do not occur in a given payoff. When the values of the symbols in ``expr`` are
+    numbers (nothing can then bring another symbol in), the pairs whose key is a symbol absent
+    from ``expr`` change nothing and are dropped, and the result is remembered for the pairs that
+    remain (the periods of a record share most of them); otherwise this is ``expr.subs(values)``."""
     symbols = expr.free_symbols
     kept = {k: v for k, v in values.items() if not isinstance(k, sympy.Symbol) or k in symbols}
     if all(isinstance(v, sympy.Basic) and not v.free_symbols for v in kept.values()):
