@@ -37,6 +37,7 @@ generic family stack), PDF embeds its fonts.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -52,6 +53,7 @@ from linkage.atomic import write_atomic
 from linkage.cases.case import Case
 from linkage.compare import Comparison, compare
 from linkage.engine.analysis import Analysis
+from linkage.engine.condition import Condition
 from linkage.engine.numeric import compile_conditions, compile_expression
 from linkage.engine.threshold import Threshold
 from linkage.errors import LinkageError
@@ -377,6 +379,15 @@ def parameter_range(case: Case, parameter: str) -> tuple[float, float, tuple[flo
 _COMPILED: weakref.WeakKeyDictionary[Analysis, tuple[Any, Any]] = weakref.WeakKeyDictionary()
 
 
+def _distinct(conditions: list[Condition]) -> list[Condition]:
+    """The conditions with the same gain and terms compiled once: a boundary is their maximum
+    critical δ, which a repeated condition does not change."""
+    first: dict[tuple[object, ...], Condition] = {}
+    for c in conditions:
+        first.setdefault((c.gain, c.terms), c)
+    return list(first.values())
+
+
 def _compiled_boundaries(case: Case, s: Analysis) -> tuple[Any, Any]:
     """The separate and linked boundaries of ``s`` compiled once in every parameter of ``case``
     (a panel then evaluates them with its parameter varying and the others fixed)."""
@@ -390,8 +401,8 @@ def _compiled_boundaries(case: Case, s: Analysis) -> tuple[Any, Any]:
         ]
         linked = [c for cs in s.linked_constraints.values() for dc in cs for c in dc.conditions]
         _COMPILED[s] = (
-            compile_conditions(separate, symbols),
-            compile_conditions(linked, symbols),
+            compile_conditions(_distinct(separate), symbols),
+            compile_conditions(_distinct(linked), symbols),
         )
     return _COMPILED[s]
 
@@ -609,6 +620,51 @@ TIMELINE_WIDTH = 10.0
 """Width of the timeline figure, in inches."""
 
 
+class _Strips:
+    """Horizontal bars of one axes, drawn as ``Axes.barh`` draws them (the same patches, so the
+    same file) without its per-call overhead: no units, colours converted once per colour, and
+    no data limits (the caller sets both axis limits)."""
+
+    def __init__(self, ax: Axes) -> None:
+        import numpy as np
+        from matplotlib.colors import to_rgba
+        from matplotlib.patches import Rectangle
+
+        self.np = np
+        self.ax = ax
+        self.rectangle = Rectangle
+        self.rgba = functools.cache(to_rgba)
+
+    def __call__(
+        self,
+        y: float,
+        width: float,
+        left: float,
+        color: str,
+        gid: str,
+        *,
+        height: float = 0.8,
+        edgecolor: str | None = "white",
+        lw: float = 0.3,
+        hatch: str | None = None,
+    ) -> None:
+        r = self.rectangle(
+            xy=(left, y - height / 2),
+            width=width,
+            height=height,
+            facecolor=self.rgba(color),
+            edgecolor=None if edgecolor is None else self.rgba(edgecolor),
+            linewidth=lw,
+            label="_nolegend_",
+            # a numpy string, as from barh: its repr goes into the id of the SVG hatch pattern
+            hatch=None if hatch is None else self.np.str_(hatch),
+        )
+        r.set_gid(gid)
+        r.get_path()._interpolation_steps = 100  # type: ignore[attr-defined]  # as barh
+        r.sticky_edges.x.append(left)
+        self.ax.add_artist(r)
+
+
 def plot_timeline(
     case: Case,
     path: str | os.PathLike[str] | None = None,
@@ -650,6 +706,7 @@ def plot_timeline(
     with matplotlib.rc_context(PLOT_RC):
         ax, key = fig.subplots(2, 1, height_ratios=[strip_height, key_height])
         ax.set_facecolor("white")
+        strip = _Strips(ax)
         for y, (_label, k, h) in enumerate(rows):
             for i, (seg, period) in enumerate(zip(segs, t.periods, strict=True)):
                 if k not in seg.open:
@@ -658,37 +715,29 @@ def plot_timeline(
                     decimal_year(seg.start),
                     decimal_year(seg.end) - decimal_year(seg.start),
                 )
-                style: dict[str, Any] = {"height": 0.8, "edgecolor": "white", "lw": 0.3}
                 if h is None:
                     state = period.observed.get(k, "")
-                    ax.barh(
-                        y,
-                        width,
-                        left=left,
-                        color=STATE_COLOURS[state],
-                        gid=f"observed/{k}/{i}",
-                        **style,
-                    )
+                    strip(y, width, left, STATE_COLOURS[state], f"observed/{k}/{i}")
                     continue
                 pred = period.predicted[h][k]
-                ax.barh(
+                strip(
                     y,
                     width,
-                    left=left,
-                    color=STATE_COLOURS[pred.state],
+                    left,
+                    STATE_COLOURS[pred.state],
+                    f"predicted/{h}/{k}/{i}",
                     hatch="////" if pred.punished else None,
-                    gid=f"predicted/{h}/{k}/{i}",
-                    **style,
                 )
                 if period.matches(h).get(k) is False:
-                    ax.barh(
+                    strip(
                         y + 0.36,
                         width,
-                        left=left,
+                        left,
+                        "black",
+                        f"mismatch/{h}/{k}/{i}",
                         height=0.14,
-                        color="black",
+                        edgecolor=None,
                         lw=0,
-                        gid=f"mismatch/{h}/{k}/{i}",
                     )
         axes_width = 0.72 * TIMELINE_WIDTH  # inches, about
         gap = 0.2 * (x1 - x0) / axes_width  # two digits at 7 pt are under 0.2 in wide

@@ -48,6 +48,26 @@ def exact(value: Any) -> sympy.Expr:
     raise ModelError(f"expected a number or sympy expression, got {type(value).__name__}")
 
 
+def substitute(expr: sympy.Expr, values: Mapping[Any, Any]) -> sympy.Expr:
+    """``expr.subs(values)``, the same result, faster when the values are numbers.
+
+    ``subs`` walks the expression once per pair, and a calibration has a pair per parameter, most
+    of which do not occur in a given payoff. When the values of the symbols in ``expr`` are
+    numbers (nothing can then bring another symbol in), the pairs whose key is a symbol absent
+    from ``expr`` change nothing and are dropped, and the result is remembered for the pairs that
+    remain (the periods of a record share most of them); otherwise this is ``expr.subs(values)``."""
+    symbols = expr.free_symbols
+    kept = {k: v for k, v in values.items() if not isinstance(k, sympy.Symbol) or k in symbols}
+    if all(isinstance(v, sympy.Basic) and not v.free_symbols for v in kept.values()):
+        return _substitute_numbers(expr, tuple(kept.items())) if kept else expr
+    return expr.subs(values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _substitute_numbers(expr: sympy.Expr, pairs: tuple[tuple[Any, sympy.Expr], ...]) -> sympy.Expr:
+    return expr.subs(dict(pairs))
+
+
 def positive_part(x: sympy.Expr) -> sympy.Expr:
     """``max(x, 0)``, decided without building a sympy ``Max`` when ``x`` is a rational number."""
     if x.is_Rational:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import tomllib
 from collections.abc import Callable
 from importlib import resources
@@ -27,11 +28,32 @@ def bundled_case_files() -> list[Path]:
     return sorted(p for p in root.iterdir() if p.name.endswith(".toml")) if root.is_dir() else []
 
 
+_HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
+_CASE_HEADER = re.compile(r"^[ \t]*\[case\][ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def case_title(text: str) -> object:
+    """The ``[case]`` table's ``title`` in a case file's text (``""`` without one).
+
+    Every command registers the bundled cases, so this reads only the ``[case]`` table when it
+    parses on its own (TOML cannot define a key twice, so a title found there is the file's);
+    otherwise, or without a title there, the whole file."""
+    start = _CASE_HEADER.search(text)
+    if start is not None:
+        end = _HEADER.search(text, start.end())
+        chunk = text[start.start() : end.start() if end else len(text)]
+        with contextlib.suppress(tomllib.TOMLDecodeError):
+            title = tomllib.loads(chunk)["case"].get("title")
+            if title is not None:
+                return title
+    return tomllib.loads(text).get("case", {}).get("title", "")
+
+
 @hookimpl
 def register_cases(register: Callable[[BundledCase], None]) -> None:
     for path in bundled_case_files():
-        title = ""
+        title: object = ""
         # a broken bundled file is still listed; `linkage check` reports its errors
         with contextlib.suppress(tomllib.TOMLDecodeError, OSError, AttributeError):
-            title = tomllib.loads(path.read_text(encoding="utf-8")).get("case", {}).get("title", "")
+            title = case_title(path.read_text(encoding="utf-8"))
         register(BundledCase(path.stem, path, title if isinstance(title, str) else ""))

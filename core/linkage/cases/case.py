@@ -27,7 +27,7 @@ from linkage.engine.analysis import Analysis
 from linkage.errors import CaseWarning, ModelError
 from linkage.model.game import Game
 from linkage.model.structure import LinkageStructure
-from linkage.values import exact
+from linkage.values import exact, substitute
 
 OBSERVED_STATES = ("cooperating", "restructured", "partial", "suspended", "defected", "unknown")
 """The observed state of a domain after an event. ``cooperating`` and ``restructured`` count as
@@ -376,7 +376,7 @@ class Case:
             if name not in self.parameters:
                 raise ModelError(f"case {self.id} has no parameter {name!r}")
             # a change may refer to other parameters: evaluate it at the values in force
-            values[self.parameters[name].symbol] = exact(value).subs(values)
+            values[self.parameters[name].symbol] = substitute(exact(value), values)
         return values
 
     def hypothesis(self, hypothesis_id: str | None = None) -> Hypothesis:

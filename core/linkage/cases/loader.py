@@ -63,6 +63,7 @@ from linkage.model.structure import LinkageStructure, Rule
 from linkage.models import latex_symbol_problem
 from linkage.plugins.manager import get_host
 from linkage.symbols import delta
+from linkage.values import substitute
 
 FORMAT_VERSION = 2
 SUPPORTED_FORMATS = (1, 2)
@@ -621,13 +622,13 @@ def _check_discount_values(
     stages: list[tuple[str, dict[sympy.Symbol, sympy.Expr]]] = [("case.discount", dict(values))]
     for i, event in enumerate(timeline):
         for name, v in event.set.items():
-            values[params[name].symbol] = v.subs(values)
+            values[params[name].symbol] = substitute(v, values)
         stages.append((f"timeline[{i}].set", dict(values)))
     for path, vals in stages:
         for player, expr in exprs.items():
             if expr is None or not expr.free_symbols:
                 continue
-            v = expr.subs(vals)
+            v = substitute(expr, vals)
             if v.is_number and not (v.is_real and v >= 0 and v < 1):
                 who = f" of {player}" if player else ""
                 r.error(
@@ -657,7 +658,7 @@ def _check_payoff_slips(
             if not isinstance(spec, dict) or not all(k in spec for k in "CDN"):
                 continue
             try:
-                c, d, n = (parse_expression(spec[k], names).subs(values) for k in "CDN")
+                c, d, n = (substitute(parse_expression(spec[k], names), values) for k in "CDN")
             except ExpressionError:
                 continue
             if not (c.is_number and d.is_number and n.is_number):

@@ -14,7 +14,7 @@ import sympy
 
 from linkage.errors import ModelError
 from linkage.symbols import delta
-from linkage.values import exact, frozen_dict
+from linkage.values import exact, frozen_dict, substitute
 
 __all__ = ["Discount", "delta"]
 
@@ -62,8 +62,8 @@ class Discount:
 
     def subs(self, values: Mapping[sympy.Symbol, Any]) -> Discount:
         if isinstance(self.value, Mapping):
-            return Discount({k: v.subs(values) for k, v in self.value.items()})
-        return Discount(self.value.subs(values))
+            return Discount({k: substitute(v, values) for k, v in self.value.items()})
+        return Discount(substitute(self.value, values))
 
     def as_json(self) -> object:
         if isinstance(self.value, Mapping):

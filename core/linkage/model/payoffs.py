@@ -24,7 +24,7 @@ import sympy
 
 from linkage.errors import ModelError
 from linkage.model.discount import Discount
-from linkage.values import exact, frozen_dict, positive_part
+from linkage.values import exact, frozen_dict, positive_part, substitute
 
 __all__ = ["PAYOFF_NAMES", "Domain", "StagePayoffs", "exact", "frozen_dict", "positive_part"]
 
@@ -83,7 +83,7 @@ class StagePayoffs:
         """The payoffs with symbols replaced by ``values``."""
 
         def sub(v: sympy.Expr | None) -> sympy.Expr | None:
-            return None if v is None else v.subs(values)
+            return None if v is None else substitute(v, values)
 
         return StagePayoffs(
             C=sub(self.C), D=sub(self.D), N=sub(self.N), P=sub(self.P), DP=sub(self.DP)

@@ -64,10 +64,11 @@ def tidy(expr: sympy.Expr) -> sympy.Expr:
     """A closed form simplified for reading: the shortest (as printed) of the expression, its
     expansion, its factorisation and its common factors pulled out over one denominator (``max(x, 0)`` keeps its shape with
     ``x`` tidied). Cheap: no general ``simplify``."""
-    if expr.is_number:
+    if expr.is_number or expr.is_Atom:  # a symbol: every rewrite gives it back
         return expr
     if isinstance(expr, sympy.Max | sympy.Min):
-        return type(expr)(*(tidy(a) for a in expr.args))
+        args = tuple(tidy(a) for a in expr.args)
+        return expr if args == expr.args else type(expr)(*args)
     candidates = [expr]
     for rewrite in (
         sympy.expand,
@@ -75,11 +76,17 @@ def tidy(expr: sympy.Expr) -> sympy.Expr:
         lambda e: sympy.factor_terms(sympy.together(e)),
     ):
         try:
-            candidates.append(rewrite(expr))
+            e = rewrite(expr)
         except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
             continue
-    text = Notation().text  # the shortest as printed (short decimals count as written)
-    return min(candidates, key=lambda e: (len(text(e)), sympy.count_ops(e)))
+        if e not in candidates:  # an equal one prints the same and comes later: it never wins
+            candidates.append(e)
+    # the first of the shortest as printed (short decimals count as written), then of the fewest
+    # operations
+    text = Notation().text
+    lengths = [len(text(e)) for e in candidates]
+    shortest = [e for e, n in zip(candidates, lengths, strict=True) if n == min(lengths)]
+    return shortest[0] if len(shortest) == 1 else min(shortest, key=sympy.count_ops)
 
 
 @attrs.frozen

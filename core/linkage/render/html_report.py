@@ -380,7 +380,7 @@ def case_section(
     ]
     if case.description:
         out.append(f"<p>{escape(case.description)}</p>")
-    discount = case.game.subs(case.calibration()).discount
+    discount = case.calibrated_game().discount
     facts = [
         ("players", ", ".join(case.players)),
         ("domains", ", ".join(case.domain_ids)),

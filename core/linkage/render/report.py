@@ -223,7 +223,7 @@ class CaseReport:
             "at": case.at,
             "strategy": case.game.strategy.kind,
             "strategy_options": case.game.strategy.as_json(),
-            "discount": case.game.subs(case.calibration()).discount.as_json(),
+            "discount": case.calibrated_game().discount.as_json(),
             "separate": {
                 "critical_delta": {
                     p: {k: t.as_json() for k, t in per.items()}
