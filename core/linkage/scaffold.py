@@ -38,10 +38,10 @@ test = ["pytest"]
 {name} = "linkage_{name}"
 
 [tool.setuptools]
-packages = ["linkage_{name}"]
+packages = ["linkage_{name}", "linkage_{name}.cases"]
 
 [tool.setuptools.package-data]
-"linkage_{name}" = ["cases/*.toml"]
+"linkage_{name}.cases" = ["*.toml"]
 """
 
 MODULE = '''\

@@ -4,7 +4,8 @@ r"""Plots of uncertainty results, drawn with matplotlib (the ``plot`` extra) lik
 :func:`plot_tornado`
     per threshold (one panel each, up to :data:`MAX_PANELS`, the thresholds that move), the
     parameters' partial rank correlation coefficients as horizontal bars, largest first (the
-    tornado's method, :mod:`linkage.uncertainty.tornado`);
+    tornado's method, :mod:`linkage.uncertainty.tornado`), those within sampling noise counted,
+    not drawn (:meth:`~linkage.uncertainty.montecarlo.Sensitivity.moving`);
 :func:`plot_histogram`
     per threshold, the histogram of the critical :math:`\delta` over the draws, with the share of
     draws where it is ``never`` as a hatched bar at the right and the calibrated value as a line;
@@ -75,7 +76,20 @@ def plot_tornado(
     with matplotlib.rc_context(PLOT_RC):
         axes = fig.subplots(rows, cols, squeeze=False)
         for ax, name in zip(axes.flat, shown, strict=False):
-            bars = [b for b in result.tornado[name] if b.prcc is not None][:TOP][::-1]
+            moving = result.moving(name)
+            bars = moving[:TOP][::-1]
+            still = len(result.tornado[name]) - len(moving)
+            if still:
+                ax.text(
+                    0.99,
+                    0.01,
+                    f"{still} without a detectable effect",
+                    transform=ax.transAxes,
+                    ha="right",
+                    va="bottom",
+                    fontsize=6,
+                    color="#555555",
+                )
             values = [b.prcc or 0.0 for b in bars]
             ax.barh(
                 range(len(bars)),

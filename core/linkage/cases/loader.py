@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import itertools
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -320,6 +321,25 @@ def load_case(path: str | Path, *, host: Any = None) -> Case:
     return load_case_text(text, file=str(p), host=host)
 
 
+_BARE_VALUE = re.compile(
+    r"=\s*(?!(?:true|false|inf|nan)\b)([A-Za-z_][^,}\]#]*|[0-9.]+[A-Za-z_*/(][^,}\]#]*)"
+)
+
+
+def _unquoted_hint(text: str, line: int | None) -> str | None:
+    """A hint when the offending line has a value TOML cannot read bare: a name or expression."""
+    if line is None:
+        return None
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    match = _BARE_VALUE.search(lines[line - 1])
+    if match is None:
+        return None
+    value = match.group(1).strip()
+    return f'text and expressions are written in quotes: "{value}"'
+
+
 def load_case_text(text: str, *, file: str = "<case>", host: Any = None) -> Case:
     """Load a case from TOML text (``file`` names it in errors)."""
     try:
@@ -334,7 +354,9 @@ def load_case_text(text: str, *, file: str = "<case>", host: Any = None) -> Case
                 line = None
         elif "(at end of document)" in message:
             line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
-        raise CaseError(f"not valid TOML: {message}", file=file, line=line) from None
+        raise CaseError(
+            f"not valid TOML: {message}", file=file, line=line, hint=_unquoted_hint(text, line)
+        ) from None
     except RecursionError:
         raise CaseError("not valid TOML: nested too deeply", file=file) from None
     reader = _Reader(file, text)
@@ -1116,6 +1138,7 @@ def _timeline(
         if isinstance(k, str)
     }
     open_now = set(domain_ids) - opened_later
+    indices: list[int] = []
     for i, spec in enumerate(value):
         path = f"timeline[{i}]"
         table = r.table(spec, path)
@@ -1186,10 +1209,11 @@ def _timeline(
                     line=line_of(r.lines, path),
                 )
             )
-    for a, b in itertools.pairwise(events):
+            indices.append(i)
+    for (a, b), i in zip(itertools.pairwise(events), indices[1:], strict=True):
         if b.day < a.day:
             r.error(
-                "timeline",
+                f"timeline[{i}].date",
                 "events out of order",
                 expected="dates in increasing order",
                 found=f"{b.date} after {a.date}",

@@ -102,11 +102,11 @@ def sensitivity_text(result: Sensitivity, digits: int = 3) -> str:
         out += [
             "",
             "Tornado: parameters moving each threshold most (method: partial rank correlation, "
-            f"PRCC, at least 0.01; top {TORNADO_TOP}; [δ* with the parameter at its low end, at "
-            "its high end], the others at their values)",
+            f"PRCC, beyond sampling noise: at least max(0.01, 3/√draws); top {TORNADO_TOP}; [δ* "
+            "with the parameter at its low end, at its high end], the others at their values)",
         ]
         for name in moving:
-            bars = [b for b in result.tornado[name] if abs(b.prcc or 0.0) >= 0.01][:TORNADO_TOP]
+            bars = result.moving(name)[:TORNADO_TOP]
             shown = ", ".join(
                 f"{b.parameter} {b.prcc:+.2f} [{_delta(b.low, digits)}, {_delta(b.high, digits)}]"
                 for b in bars

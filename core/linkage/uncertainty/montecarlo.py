@@ -230,6 +230,13 @@ class Sensitivity:
                 out.append(t.name)
         return out
 
+    def moving(self, name: str) -> list[TornadoBar]:
+        r"""The tornado bars of threshold ``name`` whose PRCC is beyond sampling noise, largest
+        first: :math:`|r| \ge \max(0.01,\ 3/\sqrt{n})` for ``n`` draws (a parameter with no
+        effect has a PRCC of standard deviation about :math:`1/\sqrt{n}`)."""
+        floor = max(0.01, 3 / math.sqrt(self.draws)) if self.draws else 1.0
+        return [b for b in self.tornado[name] if b.prcc is not None and abs(b.prcc) >= floor]
+
     def verdict(self, name: str) -> VerdictProbability:
         for v in self.verdicts:
             if v.name == name:
