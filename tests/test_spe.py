@@ -16,7 +16,7 @@ import sympy
 from helpers import symmetric_game
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import domain_deltas, games, rationals_in_unit_interval
+from strategies import domain_deltas, games, payoffs, rationals_in_unit_interval
 
 from linkage import Discount, Domain, Game, GrimTrigger, LinkageStructure, Rule, analyze
 from linkage.engine.threshold import Threshold, is_ge, to_float
@@ -68,6 +68,18 @@ def assert_agrees(game: Game, extra: list[Fraction] = ()) -> None:
 )
 def test_grim_agrees_with_the_oracle(game: Game, extra: list[Fraction]) -> None:
     assert_agrees(game, extra)
+
+
+@settings(max_examples=150)
+@given(games(min_domains=2, max_domains=5, strategies=("grim",)), st.data())
+def test_concessions_agree_with_the_oracle(game: Game, data: st.DataObject) -> None:
+    """A concession (C < N) for A in one domain: the worst state of a deviation is then no longer
+    simply the largest (the all-deviations path searches it, or steps aside)."""
+    k = data.draw(st.integers(0, len(game.domains) - 1))
+    concession = data.draw(payoffs(shape="concession"))
+    domains = list(game.domains)
+    domains[k] = attrs.evolve(domains[k], payoffs={**domains[k].payoffs, "A": concession})
+    assert_agrees(attrs.evolve(game, domains=tuple(domains)))
 
 
 @settings(max_examples=150)

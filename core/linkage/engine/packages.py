@@ -186,7 +186,18 @@ def _ranked(
     keep = np.nonzero(possible | (masks_ == 0))[0]
     if totals.dtype == object:
         order = sorted(keep, key=lambda m: (-totals[m], -sizes[m], -earliest[m]))
-    else:
-        order = list(keep[np.lexsort((-earliest[keep], -sizes[keep], -totals[keep]))])
-    for m in order:
-        yield tuple(domains[j] for j in range(n) if m >> j & 1)
+        for m in order:
+            yield tuple(domains[j] for j in range(n) if m >> j & 1)
+        return
+    # in blocks of the highest totals (all ties of the smallest included): the search usually
+    # stops within the first few, and sorting a million subsets costs more than the rest
+    block = 256
+    while keep.size:
+        if keep.size > block:
+            cut = np.partition(totals[keep], keep.size - block)[keep.size - block]
+            head, keep = keep[totals[keep] >= cut], keep[totals[keep] < cut]
+        else:
+            head, keep = keep, keep[:0]
+        for m in head[np.lexsort((-earliest[head], -sizes[head], -totals[head]))].tolist():
+            yield tuple(domains[j] for j in range(n) if m >> j & 1)
+        block *= 16

@@ -2,11 +2,13 @@ r"""Subgame-perfect thresholds of games with numbers, all deviations at once ove
 
 The same constraints as :mod:`linkage.engine.constraints` (read it first), evaluated for every
 deviation set of a component in numpy arrays instead of one by one, for grim trigger and
-:math:`T`-period reversion when the player's stakes in the component are non-negative:
+:math:`T`-period reversion when the player's stakes in the component are non-negative (see the
+end for concessions):
 
 * domains that share their punishment set and the sets of members they belong to form a
   **module**; the worst deviation touches a module with all of its gainful domains or not at all,
-  so deviations are enumerated over modules with a positive gain;
+  so deviations are enumerated over modules with a positive gain (with a concession, also over
+  the others, each by its domain of least loss);
 * for each deviation :math:`S` the worst reachable state is the union :math:`P^*(S)` of the
   members avoiding :math:`S` (every domain of it already punished, or just punished for
   :math:`T` periods); the fresh punishment is :math:`M(S) \setminus P^*(S)` and the restarted one
@@ -17,8 +19,14 @@ deviation set of a component in numpy arrays instead of one by one, for grim tri
 The threshold is the largest over deviations, found in floats and then **decided exactly** among
 the candidates within a relative tolerance of the top; the deviations that decide it are returned,
 so that the caller can build their exact constraints. :func:`spe` returns ``None`` where this path
-does not apply (symbols, stick-and-carrot, a negative stake, numbers too large for 64 bits); the
+does not apply (symbols, stick-and-carrot, a negative stake that
+a worst state could hold, numbers too large for 64 bits); the
 caller then enumerates constraints one by one.
+
+A negative stake (a concession, :math:`C < N`) is allowed under grim trigger: the worst state of
+each deviation is then the union of members avoiding it that removes the most stake (searched
+over the unions of up to :data:`MAX_MEMBERS` members), and the path applies when no deviation
+without a gain loses a negative stake (every constraint is then a lower bound on delta).
 """
 
 from __future__ import annotations
@@ -34,6 +42,9 @@ from linkage.errors import TooLargeError
 
 MAX_MODULES = 22
 """Largest number of gainful modules in one component enumerated at once (2^22 deviations)."""
+
+MAX_MEMBERS = 12
+"""With a concession, the most members whose unions are searched for the worst state at once."""
 
 TOLERANCE = 1e-9
 """Deviations whose float threshold is within this (relative) of the top are decided exactly."""
@@ -58,18 +69,19 @@ def spe(
     is ``None`` for grim trigger, else :math:`T`. ``None`` when this path does not apply."""
     if not all(x.is_Rational for x in (*gains, *stakes)):
         return None
-    if any(b < 0 for b in stakes):
+    negative = sum(1 << k for k, b in enumerate(stakes) if b < 0)
+    if negative and periods is not None:
         return None
     a = [_fraction(x) for x in gains]
     b = [_fraction(x) for x in stakes]
     scale = lcm(*(x.denominator for x in (*a, *b)))
     ai = [int(x * scale) for x in a]
     bi = [int(x * scale) for x in b]
-    if (sum(abs(x) for x in ai) + sum(bi)) * max(2, periods or 1) >= _LIMIT:
+    if (sum(abs(x) for x in ai) + sum(abs(x) for x in bi)) * max(2, periods or 1) >= _LIMIT:
         return None
     out: list[tuple[int, int]] = []
     for component in masks.components:
-        decided = _component(masks, player, component, ai, bi, periods, on_path)
+        decided = _component(masks, player, component, ai, bi, periods, on_path, negative)
         if decided is None:
             return None
         out += decided
@@ -84,15 +96,20 @@ def _component(
     b: list[int],
     periods: int | None,
     on_path: bool,
+    negative: int = 0,
 ) -> list[tuple[int, int]] | None:
     L = masks.L[player]
     members = [m for m in masks.members if m & component]
-    modules: dict[tuple[int, tuple[int, ...]], int] = {}
+    keys: dict[tuple[int, tuple[int, ...]], list[int]] = {}
     for k in bits(component):
-        if a[k] <= 0:
-            continue
-        key = (L[k], tuple(i for i, m in enumerate(members) if m >> k & 1))
-        modules[key] = modules.get(key, 0) | (1 << k)
+        keys.setdefault((L[k], tuple(i for i, m in enumerate(members) if m >> k & 1)), []).append(k)
+    modules: dict[tuple[int, tuple[int, ...]], int] = {}
+    for key, ks in keys.items():
+        gainful = sum(1 << k for k in ks if a[k] > 0)
+        if gainful:
+            modules[key] = gainful
+        elif negative:  # triggering a punishment the player prefers may pay: the least loss
+            modules[key] = 1 << max(ks, key=lambda k: a[k])
     if not modules:
         return [(1 << next(bits(component)), 0)]  # nothing gains: one deviation that holds
     if len(modules) > MAX_MODULES:
@@ -110,14 +127,33 @@ def _component(
         punish[size : 2 * size] = punish[:size] | Lm
         gain[size : 2 * size] = gain[:size] + sum(a[k] for k in bits(domains))
     state = np.zeros(1 << n, dtype=np.int64)
-    if not on_path:
-        for m in members:
+    distinct = list(dict.fromkeys(members))
+    if on_path:
+        pass
+    elif not negative:
+        for m in distinct:
             state |= np.where(touch & m, 0, m)
-    state &= punish
+        state &= punish
+    elif len(distinct) <= MAX_MEMBERS:
+        # the worst state: the union of avoiding members that removes the most stake
+        best = np.zeros(1 << n, dtype=np.int64)
+        for u in range(1, 1 << len(distinct)):
+            union = 0
+            for i in bits(u):
+                union |= distinct[i]
+            part = punish & union
+            value = _stake(part, b)
+            better = ((touch & union) == 0) & (value > best)
+            state = np.where(better, part, state)
+            best = np.where(better, value, best)
+    else:
+        return None
     fresh = _stake(punish & ~state, b)
     again = _stake(state, b) if periods is not None else np.zeros_like(fresh)
     S = np.arange(1, 1 << n)
     ga, bf, br = gain[S], fresh[S], again[S]
+    if negative and np.any((ga <= 0) & (bf < 0)):
+        return None  # a deviation that pays only for an impatient player: an upper bound
     lower = _grim(ga, bf) if periods is None else _t_period(ga, bf, br, periods)
     top = np.nanmax(lower)
     if top == np.inf:
