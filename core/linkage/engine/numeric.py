@@ -55,23 +55,19 @@ def _weight(term: Term, d: np.ndarray, discount: np.ndarray) -> np.ndarray:
 
 
 class _Compiled:
-    """One condition: its gain, stakes and discount factors as numpy functions (gain and stakes
-    read from a shared compiled function's outputs when ``shared`` is given)."""
+    """One condition: its gain and stakes read from a shared compiled function's outputs (from
+    position ``first`` of ``values``), its discount factors as numpy functions."""
 
     def __init__(
         self,
         c: Condition,
         symbols: Sequence[sympy.Symbol],
-        shared: tuple[Callable[..., list[Any]], int] | None = None,
+        values: Callable[..., list[Any]],
+        first: int,
     ) -> None:
         self.condition = c
-        if shared is None:
-            self.gain = compile_expression(c.gain, symbols)
-            self.stakes = [compile_expression(t.stake, symbols) for t in c.terms]
-        else:
-            values, first = shared
-            self.gain = _pick(values, first)
-            self.stakes = [_pick(values, first + 1 + j) for j in range(len(c.terms))]
+        self.gain = _pick(values, first)
+        self.stakes = [_pick(values, first + 1 + j) for j in range(len(c.terms))]
         self.single = len(c.terms) == 1 and c.terms[0].discount == delta
         self.discounts = (
             []
@@ -193,13 +189,12 @@ def compile_region(
 ) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
     """Compile constraints that must all hold into ``f(*args) -> (low, high)``: the interval of
     :math:`\\delta` at which they hold, elementwise (``low`` nan: never; ``high`` 1: up to 1)."""
-    compiled = [_Compiled(c, symbols) for c in conditions]
+    regions = compile_regions(conditions, symbols)
 
     def evaluate(*args: Any) -> tuple[np.ndarray, np.ndarray]:
         shape = np.broadcast(*args).shape if args else ()
         low, high = np.zeros(shape), np.ones(shape)
-        for c in compiled:
-            lo, hi = c.region(args, shape)
+        for lo, hi in regions(*args):
             low = np.maximum(low, lo)  # nan propagates: never
             high = np.minimum(high, hi)
         empty = high < low
@@ -229,7 +224,7 @@ def compile_regions(
             cache["key"], cache["values"] = key, compiled(*args)
         return list(cache["values"])
 
-    each = [_Compiled(c, symbols, (values, i)) for c, i in zip(conditions, firsts, strict=True)]
+    each = [_Compiled(c, symbols, values, i) for c, i in zip(conditions, firsts, strict=True)]
 
     def evaluate(*args: Any) -> list[tuple[np.ndarray, np.ndarray]]:
         shape = np.broadcast(*args).shape if args else ()
