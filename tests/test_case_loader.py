@@ -135,6 +135,13 @@ def test_invalid_toml_reports_the_line() -> None:
     assert "bad.toml:4" in msg and "not valid TOML" in msg
 
 
+def test_a_bare_word_gets_a_hint_to_quote_it() -> None:
+    msg = one_error(MINIMAL.replace('id = "example"', "id = example"))
+    assert "not valid TOML" in msg and 'written in quotes: "example"' in msg
+    msg = one_error(MINIMAL.replace('N = "1/2"', "N = 1/2"))
+    assert 'written in quotes: "1/2"' in msg
+
+
 def test_discount_out_of_range() -> None:
     assert "[0, 1)" in one_error(MINIMAL.replace("discount = 0.5", "discount = 1"))
 

@@ -179,7 +179,7 @@ def test_timeline_errors(capsys: pytest.CaptureFixture[str], shock: Path) -> Non
 
 def test_events_out_of_order_are_rejected() -> None:
     bad = CASE.replace('date = "2015"', 'date = "1999"')
-    with pytest.raises(CaseError, match="out of order"):
+    with pytest.raises(CaseError, match=r"at 'timeline\[\d+\]\.date': events out of order"):
         load_case_text(bad)
     coarse = CASE.replace('date = "2015"', 'date = "2010"')  # 2010 = 1 Jan 2010, before 2010-06
     with pytest.raises(CaseError, match="out of order"):

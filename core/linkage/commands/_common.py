@@ -31,12 +31,29 @@ def warn(cases: Case | Iterable[Case]) -> None:
             print(f"linkage: warning: {warning}", file=sys.stderr)
 
 
-def write(text: str, output: str | None) -> None:
-    """Write ``text`` to ``output`` (a path, atomically) or to standard output."""
+def write(data: str | bytes, output: str | None) -> None:
+    """Write ``data`` to ``output`` (a path, atomically) or to standard output."""
     if output:
-        write_atomic(text, output)
+        write_atomic(data, output)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(data if isinstance(data, str) else data.decode())
+
+
+def add_case_argument(p: argparse.ArgumentParser) -> None:
+    """The positional ``case`` argument of the commands that take one case."""
+    p.add_argument("case", help="a case file (TOML) or the id of a bundled case")
+
+
+def add_hypothesis_argument(p: argparse.ArgumentParser, help: str) -> None:
+    """The repeatable ``--hypothesis/-H ID`` option."""
+    p.add_argument("--hypothesis", "-H", action="append", metavar="ID", help=help)
+
+
+def add_output_argument(
+    p: argparse.ArgumentParser, help: str = "write to this file instead of standard output"
+) -> None:
+    """The ``--output/-o`` option."""
+    p.add_argument("--output", "-o", help=help)
 
 
 def add_cases_argument(p: argparse.ArgumentParser) -> None:

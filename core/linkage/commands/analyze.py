@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 
 from linkage.commands import command
-from linkage.commands._common import add_at_argument, add_digits_argument, load, write
+from linkage.commands._common import (
+    add_at_argument,
+    add_case_argument,
+    add_digits_argument,
+    add_hypothesis_argument,
+    add_output_argument,
+    load,
+    write,
+)
 
 
 def run(ns: argparse.Namespace) -> int:
@@ -21,7 +29,7 @@ def run(ns: argparse.Namespace) -> int:
 
 @command("analyze", "derive and judge the enforcement conditions of a case")
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("case", help="a case file (TOML) or the id of a bundled case")
+    add_case_argument(p)
     p.add_argument(
         "--format",
         "-f",
@@ -29,13 +37,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="output format: text, json, markdown, latex, or a plugin's",
     )
     add_at_argument(p, "the file's values")
-    p.add_argument(
-        "--hypothesis",
-        "-H",
-        action="append",
-        metavar="ID",
-        help="report only this linkage hypothesis (repeat for several; default: all)",
+    add_hypothesis_argument(
+        p, "report only this linkage hypothesis (repeat for several; default: all)"
     )
     add_digits_argument(p)
-    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    add_output_argument(p)
     p.set_defaults(func=run)

@@ -17,6 +17,7 @@ from linkage.commands._common import (
     add_at_argument,
     add_cases_argument,
     add_digits_argument,
+    add_output_argument,
     warn,
 )
 from linkage.errors import LinkageError
@@ -83,5 +84,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="characters per line of the text table (default 100): cells wrap, nothing is cut",
     )
     add_at_argument(p, "each case's focal date, else the file's values")
-    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    add_output_argument(p)
     p.set_defaults(func=run)

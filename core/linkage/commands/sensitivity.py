@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import argparse
 
-from linkage.atomic import write_atomic
 from linkage.commands import command
-from linkage.commands._common import add_at_argument, load
+from linkage.commands._common import (
+    add_at_argument,
+    add_case_argument,
+    add_hypothesis_argument,
+    add_output_argument,
+    load,
+    write,
+)
 from linkage.errors import LinkageError
 
 FORMATS = ("text", "json", "csv", "parquet")
@@ -38,7 +44,6 @@ def needs(module: str, extra: str, what: str) -> None:
 
 def run(ns: argparse.Namespace) -> int:
     import json
-    import sys
 
     if ns.format == "parquet":
         if not ns.output:
@@ -89,10 +94,7 @@ def run(ns: argparse.Namespace) -> int:
             figures.append((plots.plot_histogram(result, thresholds=ns.threshold), ns.histogram))
         for fig, path in figures:
             plots.save(fig, path)
-    if ns.output:
-        write_atomic(data, ns.output)
-    else:
-        sys.stdout.write(data if isinstance(data, str) else data.decode())
+    write(data, ns.output)
     return 0
 
 
@@ -101,19 +103,16 @@ def run(ns: argparse.Namespace) -> int:
     "how often each verdict holds over the case's declared uncertainty (Monte Carlo)",
 )
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("case", help="a case file (TOML) or the id of a bundled case")
+    add_case_argument(p)
     p.add_argument(
         "--draws", "-n", type=int, default=1000, metavar="N", help="draws (default 1000)"
     )
     p.add_argument("--seed", type=int, default=0, metavar="S", help="the random seed (default 0)")
     add_at_argument(p, "the file's values")
-    p.add_argument(
-        "--hypothesis",
-        "-H",
-        action="append",
-        metavar="ID",
-        help="report only this hypothesis' verdicts (repeatable; default all; the posterior "
-        "always covers all)",
+    add_hypothesis_argument(
+        p,
+        "report only this hypothesis' verdicts (repeatable; default all; the posterior always "
+        "covers all)",
     )
     p.add_argument(
         "--vary",
@@ -137,7 +136,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format")
     p.add_argument("--digits", type=int, default=3, metavar="N", help="decimals in text (3)")
-    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    add_output_argument(p)
     p.add_argument("--tornado", metavar="FILE", help="also draw the tornado (.png, .svg, .pdf)")
     p.add_argument(
         "--histogram", metavar="FILE", help="also draw the critical δ histograms (.png, .svg, .pdf)"

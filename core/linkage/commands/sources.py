@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from linkage.commands import command
-from linkage.commands._common import load, write
+from linkage.commands._common import add_case_argument, add_output_argument, load, write
 from linkage.errors import LinkageError
 
 
@@ -22,7 +22,7 @@ def run(ns: argparse.Namespace) -> int:
 
 @command("sources", "list a case's sources (its bibliography), as text or BibTeX")
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("case", help="a case file (TOML) or the id of a bundled case")
+    add_case_argument(p)
     p.add_argument(
         "--format",
         "-f",
@@ -30,5 +30,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         choices=("text", "bibtex"),
         help="text: a reference list with what cites each source; bibtex: a .bib file",
     )
-    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    add_output_argument(p)
     p.set_defaults(func=run)

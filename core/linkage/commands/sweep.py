@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import argparse
 
-from linkage.atomic import write_atomic
 from linkage.commands import command
-from linkage.commands._common import add_at_argument, load
+from linkage.commands._common import (
+    add_at_argument,
+    add_case_argument,
+    add_hypothesis_argument,
+    add_output_argument,
+    load,
+    write,
+)
 from linkage.commands.sensitivity import PLOT_SUFFIXES, needs
 from linkage.errors import LinkageError
 
@@ -17,7 +23,6 @@ FORMATS = ("text", "csv", "json")
 
 def run(ns: argparse.Namespace) -> int:
     import json
-    import sys
 
     from linkage.uncertainty.sweep import parse_axis
 
@@ -43,16 +48,13 @@ def run(ns: argparse.Namespace) -> int:
         text = render.records_csv(result.records())
     else:
         text = render.sweep_text(result)
-    if ns.output:
-        write_atomic(text, ns.output)
-    else:
-        sys.stdout.write(text)
+    write(text, ns.output)
     return 0
 
 
 @command("sweep", "every verdict on a grid of one or two parameters (regions where each holds)")
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("case", help="a case file (TOML) or the id of a bundled case")
+    add_case_argument(p)
     p.add_argument(
         "--param",
         "-p",
@@ -62,13 +64,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "points (N defaults to 101); once or twice",
     )
     add_at_argument(p, "the file's values")
-    p.add_argument(
-        "--hypothesis",
-        "-H",
-        action="append",
-        metavar="ID",
-        help="only this hypothesis (repeatable)",
-    )
+    add_hypothesis_argument(p, "only this hypothesis (repeatable)")
     p.add_argument("--no-record", action="store_true", help="leave out the posterior")
     p.add_argument("--format", "-f", choices=FORMATS, default="text", help="table format")
     p.add_argument(
@@ -77,9 +73,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="plot only this verdict (repeatable; default: those that change on the grid)",
     )
-    p.add_argument(
-        "--output",
-        "-o",
-        help="write to this file; .png, .svg or .pdf draws the regions instead of a table",
+    add_output_argument(
+        p, "write to this file; .png, .svg or .pdf draws the regions instead of a table"
     )
     p.set_defaults(func=run)

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from linkage.commands import command
-from linkage.commands._common import load, write
+from linkage.commands._common import add_case_argument, add_output_argument, load, write
 from linkage.errors import LinkageError
 
 
@@ -34,7 +34,7 @@ def run(ns: argparse.Namespace) -> int:
 
 @command("timeline", "test each linkage hypothesis against the record (likelihood, posterior)")
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("case", help="a case file (TOML) or the id of a bundled case")
+    add_case_argument(p)
     p.add_argument("--format", "-f", default="text", choices=("text", "json", "markdown"))
     p.add_argument(
         "--explain",
@@ -54,5 +54,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="EPS",
         help="the coding error rate ε (default: the case's [scoring] error_rate, else 0.1)",
     )
-    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    add_output_argument(p)
     p.set_defaults(func=run)
