@@ -69,10 +69,20 @@ def _substitute_numbers(expr: sympy.Expr, pairs: tuple[tuple[Any, sympy.Expr], .
 
 
 def positive_part(x: sympy.Expr) -> sympy.Expr:
-    """``max(x, 0)``, decided without building a sympy ``Max`` when ``x`` is a rational number."""
+    """``max(x, 0)``, decided without building a sympy ``Max`` when ``x`` is a rational number.
+
+    For an expression whose sign its symbols' assumptions decide, ``x`` or 0; otherwise the same
+    ``Max(0, x)`` that sympy's evaluation gives, built without it (which compares ``x`` with 0 in
+    several ways, a hundred times slower) unless ``x`` holds a ``Max`` or ``Min`` to flatten."""
     if x.is_Rational:
         return x if x > 0 else sympy.Integer(0)
-    return sympy.Max(x, 0)
+    if x.is_number or x.has(sympy.Max, sympy.Min):
+        return sympy.Max(x, 0)
+    if x.is_nonnegative:
+        return x
+    if x.is_nonpositive:
+        return sympy.Integer(0)
+    return sympy.Max(x, 0, evaluate=False)
 
 
 class _FrozenDict(dict):  # type: ignore[type-arg]
