@@ -7,8 +7,8 @@ end for concessions):
 
 * domains that share their punishment set and the sets of members they belong to form a
   **module**; the worst deviation touches a module with all of its gainful domains or not at all,
-  so deviations are enumerated over modules with a positive gain (with a concession, also over
-  the others, each by its domain of least loss);
+  so deviations are enumerated over modules with a positive gain (and over those whose
+  punishment holds a concession, each by its domain of least loss);
 * for each deviation :math:`S` the worst reachable state is the union :math:`P^*(S)` of the
   members avoiding :math:`S` (every domain of it already punished, or just punished for
   :math:`T` periods); the fresh punishment is :math:`M(S) \setminus P^*(S)` and the restarted one
@@ -19,9 +19,9 @@ end for concessions):
 The threshold is the largest over deviations, found in floats and then **decided exactly** among
 the candidates within a relative tolerance of the top; the deviations that decide it are returned,
 so that the caller can build their exact constraints. :func:`spe` returns ``None`` where this path
-does not apply (symbols, stick-and-carrot, a negative stake that
-a worst state could hold, numbers too large for 64 bits); the
-caller then enumerates constraints one by one.
+does not apply (symbols, stick-and-carrot, a concession under :math:`T`-period punishment or
+among more than :data:`MAX_MEMBERS` members, numbers too large for 64 bits); the caller then
+enumerates constraints one by one.
 
 A negative stake (a concession, :math:`C < N`) is allowed under grim trigger: the worst state of
 each deviation is then the union of members avoiding it that removes the most stake (searched
@@ -108,7 +108,7 @@ def _component(
         gainful = sum(1 << k for k in ks if a[k] > 0)
         if gainful:
             modules[key] = gainful
-        elif negative:  # triggering a punishment the player prefers may pay: the least loss
+        elif key[0] & negative:  # it triggers a punishment the player prefers: the least loss
             modules[key] = 1 << max(ks, key=lambda k: a[k])
     if not modules:
         return [(1 << next(bits(component)), 0)]  # nothing gains: one deviation that holds

@@ -62,8 +62,8 @@ _SHAPES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
 
 def tidy(expr: sympy.Expr) -> sympy.Expr:
     """A closed form simplified for reading: the shortest (as printed) of the expression, its
-    expansion, its factorisation and its common factors pulled out over one denominator (``max(x, 0)`` keeps its shape with
-    ``x`` tidied). Cheap: no general ``simplify``."""
+    expansion, its factorisation and its common factors pulled out over one denominator
+    (``max(x, 0)`` keeps its shape with ``x`` tidied). Cheap: no general ``simplify``."""
     if expr.is_number or expr.is_Atom:  # a symbol: every rewrite gives it back
         return expr
     if isinstance(expr, sympy.Max | sympy.Min):
