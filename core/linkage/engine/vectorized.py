@@ -127,27 +127,11 @@ def _component(
         punish[size : 2 * size] = punish[:size] | Lm
         gain[size : 2 * size] = gain[:size] + sum(a[k] for k in bits(domains))
     state = np.zeros(1 << n, dtype=np.int64)
-    distinct = list(dict.fromkeys(members))
-    if on_path:
-        pass
-    elif not negative:
-        for m in distinct:
-            state |= np.where(touch & m, 0, m)
-        state &= punish
-    elif len(distinct) <= MAX_MEMBERS:
-        # the worst state: the union of avoiding members that removes the most stake
-        best = np.zeros(1 << n, dtype=np.int64)
-        for u in range(1, 1 << len(distinct)):
-            union = 0
-            for i in bits(u):
-                union |= distinct[i]
-            part = punish & union
-            value = _stake(part, b)
-            better = ((touch & union) == 0) & (value > best)
-            state = np.where(better, part, state)
-            best = np.where(better, value, best)
-    else:
-        return None
+    if not on_path:
+        worst = _worst_states(touch, punish, members, b, negative)
+        if worst is None:
+            return None
+        state = worst
     fresh = _stake(punish & ~state, b)
     again = _stake(state, b) if periods is not None else np.zeros_like(fresh)
     S = np.arange(1, 1 << n)
@@ -161,6 +145,34 @@ def _component(
     else:
         chosen = S[lower >= top - TOLERANCE * max(top, 1e-300)]
     return [(int(touch[s]), int(state[s])) for s in chosen]
+
+
+def _worst_states(
+    touch: np.ndarray, punish: np.ndarray, members: list[int], b: list[int], negative: int
+) -> np.ndarray | None:
+    """For every deviation, its worst reachable state: the union of the members it avoids (its
+    punished part); with a concession, the union of avoiding members that removes the most stake
+    (``None`` beyond :data:`MAX_MEMBERS` members)."""
+    distinct = list(dict.fromkeys(members))
+    state = np.zeros(touch.shape, dtype=np.int64)
+    if not negative:
+        for m in distinct:
+            state |= np.where(touch & m, 0, m)
+        state &= punish
+        return state
+    if len(distinct) > MAX_MEMBERS:
+        return None
+    best = np.zeros(touch.shape, dtype=np.int64)
+    for u in range(1, 1 << len(distinct)):
+        union = 0
+        for i in bits(u):
+            union |= distinct[i]
+        part = punish & union
+        value = _stake(part, b)
+        better = ((touch & union) == 0) & (value > best)
+        state = np.where(better, part, state)
+        best = np.where(better, value, best)
+    return state
 
 
 def _stake(mask: np.ndarray, b: list[int]) -> np.ndarray:

@@ -144,6 +144,19 @@ class Formulas:
             self._parts[key] = None if raw is None else tidy(raw)
         return self._parts[key]
 
+    def domain_parts(
+        self, a: Analysis, player: str, domain: str
+    ) -> dict[str, tuple[sympy.Expr, sympy.Expr]]:
+        """Per kind of :meth:`kinds` that applies in ``domain``: ``player``'s closed form and its
+        value at ``a``'s calibration."""
+        out = {}
+        for kind in self.kinds():
+            expr = self.part(kind, player, domain)
+            value = KINDS[kind][2](a.game.domain(domain).payoffs[player])
+            if expr is not None and value is not None:
+                out[kind] = (expr, value)
+        return out
+
     def _aggregate(
         self, kind: str, player: str, domains: tuple[str, ...], total: sympy.Expr, a: Analysis
     ) -> Aggregate:
@@ -205,11 +218,15 @@ class Formulas:
 
 
 # -- the rule of each form ----------------------------------------------------------------------
+def _names(f: Formula, style: str) -> tuple[str, str]:
+    """The names of the formula's gain and stake aggregates (``a`` and ``b`` when unnamed)."""
+    names = TEXT_NAMES if style == "text" else LATEX_NAMES
+    return names.get(f.gain.kind, "a"), names.get(f.stake.kind, "b")
+
+
 def rule(f: Formula, style: str = "text") -> str:
     """How δ* follows from the aggregates: ``g/(g + s)``, ``g/s``, or the T-period root."""
-    names = TEXT_NAMES if style == "text" else LATEX_NAMES
-    a = names.get(f.gain.kind, "a") if f.gain.kind else "a"
-    b = names.get(f.stake.kind, "b") if f.stake.kind else "b"
+    a, b = _names(f, style)
     if style == "text":
         if f.form == "grim":
             return f"{a}/({a} + {b})"
@@ -229,9 +246,7 @@ def rule(f: Formula, style: str = "text") -> str:
 
 def cleared(f: Formula, style: str = "text") -> str:
     """The cleared constraint in the aggregates: ``(1 − δ) g ≤ δ s`` and the like."""
-    names = TEXT_NAMES if style == "text" else LATEX_NAMES
-    a = names.get(f.gain.kind, "a") if f.gain.kind else "a"
-    b = names.get(f.stake.kind, "b") if f.stake.kind else "b"
+    a, b = _names(f, style)
     if style == "text":
         return {
             "grim": f"(1 − δ)·{a} ≤ δ·{b}",

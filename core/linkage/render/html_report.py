@@ -205,12 +205,12 @@ def _conditions(report: CaseReport) -> str:
     for p in case.players:
         for k in case.domain_ids:
             cells = [escape(p), escape(k)]
+            parts = book.domain_parts(a, p, k)
             for kind in kinds:
-                expr = book.part(kind, p, k)
-                value = KINDS[kind][2](a.game.domain(k).payoffs[p])
-                if expr is None or value is None:
+                if kind not in parts:
                     cells.append("")
                     continue
+                expr, value = parts[kind]
                 closed = (
                     ""
                     if expr.is_number

@@ -235,11 +235,7 @@ def render_latex(report: CaseReport) -> str:
     for p in case.players:
         items = []
         for k in case.domain_ids:
-            for kind in kinds:
-                expr = book.part(kind, p, k)
-                value = KINDS[kind][2](a.game.domain(k).payoffs[p])
-                if expr is None or value is None:
-                    continue
+            for kind, (expr, value) in book.domain_parts(a, p, k).items():
                 closed = "" if expr.is_number else notation.latex(expr) + " = "
                 items.append(_math(f"{_sub(kind, k)} = {closed}{_number(value, digits)}"))
         out.append(r"\item " + latex_escape(p) + ": " + "; ".join(items) + ".")

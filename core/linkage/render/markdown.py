@@ -79,11 +79,7 @@ def render_markdown(report: CaseReport) -> str:
     rows = []
     for p in case.players:
         for k in case.domain_ids:
-            for kind in kinds:
-                expr = book.part(kind, p, k)
-                value = KINDS[kind][2](a.game.domain(k).payoffs[p])
-                if expr is None or value is None:
-                    continue
+            for kind, (expr, value) in book.domain_parts(a, p, k).items():
                 rows.append(
                     [
                         p,

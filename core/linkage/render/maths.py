@@ -108,26 +108,33 @@ def _positive_part(expr: sympy.Basic) -> sympy.Expr | None:
 
 
 # -- text ---------------------------------------------------------------------------------------
-class _Text(StrPrinter):  # type: ignore[misc]
+class _Decimals:
+    """Short decimals printed as written (0.32656, not 2041/6250), in both printers;
+    ``times`` joins a decimal coefficient to the rest of a product."""
+
+    times = "*"
+
+    def _print_Rational(self, expr: sympy.Rational) -> str:
+        if is_short_decimal(expr):
+            return _exact(expr)
+        return str(super()._print_Rational(expr))  # type: ignore[misc]
+
+    def _print_Mul(self, expr: sympy.Expr) -> str:
+        split = _decimal_coefficient(expr)
+        if split is None:
+            return str(super()._print_Mul(expr))  # type: ignore[misc]
+        c, rest = split
+        body = str(self.parenthesize(rest, PRECEDENCE["Mul"], strict=True))  # type: ignore[attr-defined]
+        return ("-" if c < 0 else "") + _exact(abs(c)) + self.times + body
+
+
+class _Text(_Decimals, StrPrinter):  # type: ignore[misc]
     def __init__(self, notation: Notation) -> None:
         super().__init__({"order": None})
         self.notation = notation
 
     def _print_Symbol(self, expr: sympy.Symbol) -> str:
         return "δ" if expr.name == "delta" else expr.name
-
-    def _print_Rational(self, expr: sympy.Rational) -> str:
-        if is_short_decimal(expr):
-            return _exact(expr)
-        return str(super()._print_Rational(expr))
-
-    def _print_Mul(self, expr: sympy.Expr) -> str:
-        split = _decimal_coefficient(expr)
-        if split is None:
-            return str(super()._print_Mul(expr))
-        c, rest = split
-        body = str(self.parenthesize(rest, PRECEDENCE["Mul"], strict=True))
-        return ("-" if c < 0 else "") + _exact(abs(c)) + "*" + body
 
     def _print_Max(self, expr: sympy.Expr) -> str:
         x = _positive_part(expr)
@@ -152,7 +159,9 @@ def latex_name(name: str, declared: str = "") -> str:
     return r"\mathrm{" + name.replace("_", r"\_") + "}"
 
 
-class _Latex(LatexPrinter):  # type: ignore[misc]
+class _Latex(_Decimals, LatexPrinter):  # type: ignore[misc]
+    times = r"\,"
+
     def __init__(self, notation: Notation) -> None:
         super().__init__({"mul_symbol": None, "long_frac_ratio": 2})
         self.notation = notation
@@ -166,19 +175,6 @@ class _Latex(LatexPrinter):  # type: ignore[misc]
 
     def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
         return latex_name(expr.name, self.notation.symbols.get(expr.name, ""))
-
-    def _print_Rational(self, expr: sympy.Rational) -> str:
-        if is_short_decimal(expr):
-            return _exact(expr)
-        return str(super()._print_Rational(expr))
-
-    def _print_Mul(self, expr: sympy.Expr) -> str:
-        split = _decimal_coefficient(expr)
-        if split is None:
-            return str(super()._print_Mul(expr))
-        c, rest = split
-        body = str(self.parenthesize(rest, PRECEDENCE["Mul"], strict=True))
-        return ("-" if c < 0 else "") + _exact(abs(c)) + r"\," + body
 
     def _print_Max(self, expr: sympy.Expr, exp: str | None = None) -> str:
         x = _positive_part(expr)

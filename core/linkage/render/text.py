@@ -147,11 +147,7 @@ def parts_lines(report: CaseReport) -> list[str]:
     for p in case.players:
         first = True
         for k in case.domain_ids:
-            for kind in kinds:
-                expr = book.part(kind, p, k)
-                value = KINDS[kind][2](a.game.domain(k).payoffs[p])
-                if expr is None or value is None:
-                    continue
+            for kind, (expr, value) in book.domain_parts(a, p, k).items():
                 shown = _number(value, report.digits)
                 closed = "" if expr.is_number else report.notation.text(expr)
                 rows.append(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, TypeVar
 
@@ -57,29 +57,36 @@ def _progress(total: int, enabled: bool, what: str) -> Any:
     return tqdm.tqdm(total=total, desc=what, unit="chunk", delay=1.0, leave=False, file=sys.stderr)
 
 
-def run_local(
-    task: Callable[[int], T], indices: Sequence[int], workers: int = 1, progress: bool = False
-) -> list[T]:
-    """``task(i)`` for every index, in this process (threads when ``workers > 1``), in order."""
+def _collect(results: Iterable[tuple[int, T]], indices: Sequence[int], progress: bool) -> list[T]:
+    """The results of ``(index, result)`` pairs as they complete, put back in the order of
+    ``indices``, with a progress bar when asked for."""
     bar = _progress(len(indices), progress, "draws")
     out: dict[int, T] = {}
     try:
-        if workers <= 1 or len(indices) <= 1:
-            for i in indices:
-                out[i] = task(i)
-                if bar is not None:
-                    bar.update()
-        else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(task, i): i for i in indices}
-                for f in as_completed(futures):
-                    out[futures[f]] = f.result()
-                    if bar is not None:
-                        bar.update()
+        for i, result in results:
+            out[i] = result
+            if bar is not None:
+                bar.update()
     finally:
         if bar is not None:
             bar.close()
     return [out[i] for i in indices]
+
+
+def run_local(
+    task: Callable[[int], T], indices: Sequence[int], workers: int = 1, progress: bool = False
+) -> list[T]:
+    """``task(i)`` for every index, in this process (threads when ``workers > 1``), in order."""
+
+    def threaded() -> Iterator[tuple[int, T]]:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(task, i): i for i in indices}
+            for f in as_completed(futures):
+                yield futures[f], f.result()
+
+    if workers <= 1 or len(indices) <= 1:
+        return _collect(((i, task(i)) for i in indices), indices, progress)
+    return _collect(threaded(), indices, progress)
 
 
 def run_dask(
@@ -129,18 +136,14 @@ def _gather(
 ) -> list[T]:
     futures = client.map(task, list(indices), pure=False)
     index = {f.key: i for f, i in zip(futures, indices, strict=True)}
-    bar = _progress(len(indices), progress, "draws")
-    out: dict[int, T] = {}
-    try:
+
+    def completed() -> Iterator[tuple[int, T]]:
         for f in distributed.as_completed(futures):
-            out[index[f.key]] = f.result()
+            result = f.result()
             f.release()
-            if bar is not None:
-                bar.update()
-    finally:
-        if bar is not None:
-            bar.close()
-    return [out[i] for i in indices]
+            yield index[f.key], result
+
+    return _collect(completed(), indices, progress)
 
 
 def run(
