@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from linkage.analyses import AnalysisKind
 from linkage.errors import PluginError
 from linkage.model.strategies import Strategy
 from linkage.models import DomainModel
@@ -77,6 +78,7 @@ class Registry:
         "strategies": StrategyType,
         "cases": BundledCase,
         "output_formats": OutputFormat,
+        "analysis_kinds": AnalysisKind,
     }
 
     def __init__(self) -> None:

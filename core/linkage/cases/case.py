@@ -20,11 +20,13 @@ from typing import Any
 import attrs
 import sympy
 
+from linkage.analyses import AnalysisSpec
 from linkage.cases.dates import add_unit, day, iso
 from linkage.cases.distributions import Correlation, Distribution
 from linkage.decimals import DIGITS, decimal, is_short_decimal
 from linkage.engine.analysis import Analysis
 from linkage.errors import CaseWarning, ModelError
+from linkage.findings import Section
 from linkage.model.game import Game
 from linkage.model.structure import LinkageStructure
 from linkage.values import exact, substitute
@@ -326,6 +328,8 @@ class Case:
     the case is valid, and the commands print these on standard error."""
     correlations: tuple[Correlation, ...] = ()
     """Rank correlations between uncertain parameters (``[[correlations]]``)."""
+    analyses: tuple[AnalysisSpec, ...] = ()
+    """The file's ``[[analyses]]``: results beyond the reduced form (:mod:`linkage.analyses`)."""
 
     @property
     def domain_ids(self) -> tuple[str, ...]:
@@ -395,6 +399,17 @@ class Case:
     @cached_property
     def _analyses(self) -> dict[tuple[object, ...], Analysis]:
         return {}
+
+    @cached_property
+    def _findings(self) -> dict[str | None, tuple[Section, ...]]:
+        return {}
+
+    def findings(self) -> tuple[Section, ...]:
+        """The result of each of the file's ``[[analyses]]`` at the case's calibration (computed
+        once per date)."""
+        if self.at not in self._findings:
+            self._findings[self.at] = tuple(spec.solve(self) for spec in self.analyses)
+        return self._findings[self.at]
 
     def symbolic_analysis(self, hypothesis_id: str | None = None) -> Analysis:
         """The analysis in closed form in the case's parameters (computed once per hypothesis)."""

@@ -31,6 +31,7 @@ from typing import Any
 
 import sympy
 
+from linkage.analyses import COMMON_KEYS, AnalysisSpec
 from linkage.cases.case import (
     OBSERVED_STATES,
     RESOLUTIONS,
@@ -82,6 +83,7 @@ TOP_KEYS = (
     "scoring",
     "sources",
     "correlations",
+    "analyses",
 )
 CASE_KEYS = (
     "id",
@@ -432,6 +434,7 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
     bibliography = _sources(data.get("sources", {}), r)
     _check_citations(data, bibliography, r)
     correlations = read_correlations(data.get("correlations", []), params, r)
+    analyses = _analyses(data.get("analyses", []), names, r, host)
     scoring = _scoring(data.get("scoring", {}), r)
     focal = _date(case_table["focal"], "case.focal", r) if "focal" in case_table else None
     end = _date(case_table["end"], "case.end", r) if "end" in case_table else None
@@ -474,7 +477,85 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
         cite=_cites(case_table, "case", r),
         warnings=tuple(r.warnings),
         correlations=correlations,
+        analyses=analyses,
     )
+
+
+class _Keys:
+    """What an analysis kind's ``read`` gets (:class:`linkage.analyses.Keys`): the loader's
+    located errors under the table's path, and the case's parameters."""
+
+    def __init__(self, r: _Reader, prefix: str, names: Mapping[str, sympy.Symbol]) -> None:
+        self._r, self._prefix, self._names = r, prefix, names
+
+    def _path(self, path: str) -> str:
+        return f"{self._prefix}.{path}" if path else self._prefix
+
+    @property
+    def parameters(self) -> Mapping[str, sympy.Symbol]:
+        return self._names
+
+    def error(self, path: str, message: str, *, hint: str | None = None) -> None:
+        self._r.error(self._path(path), message, hint=hint)
+
+    def allowed(self, table: Mapping[str, Any], allowed: tuple[str, ...], path: str = "") -> None:
+        options = (*COMMON_KEYS, *allowed) if not path else allowed
+        self._r.keys(table, options, self._path(path))
+
+    def expression(
+        self, value: Any, path: str, extra: Mapping[str, sympy.Symbol] | None = None
+    ) -> sympy.Expr | None:
+        return self._r.expression(value, self._path(path), {**self._names, **(extra or {})})
+
+    def string(self, value: Any, path: str) -> str | None:
+        if not isinstance(value, str):
+            self._r.error(self._path(path), "wrong type", expected="a string", found=value)
+            return None
+        return value
+
+    def table(self, value: Any, path: str) -> Mapping[str, Any] | None:
+        return self._r.table(value, self._path(path))
+
+
+def _analyses(
+    value: Any, names: Mapping[str, sympy.Symbol], r: _Reader, host: Any
+) -> tuple[AnalysisSpec, ...]:
+    """The ``[[analyses]]`` tables, each read by its registered kind."""
+    specs: list[AnalysisSpec] = []
+    ids: set[str] = set()
+    for path, table in _tables(value, "analyses", "analysis", r):
+        kind_id = table.get("kind")
+        if not isinstance(kind_id, str):
+            r.error(
+                f"{path}.kind" if "kind" in table else path,
+                "wrong type" if "kind" in table else "missing key 'kind'",
+                expected="the name of an analysis kind",
+                found=kind_id,
+            )
+            continue
+        registry = (host or get_host()).registry
+        known = registry.ids("analysis_kinds")
+        if kind_id not in known:
+            r.unknown(f"{path}.kind", "analysis kind", kind_id, known or ["none installed"])
+            continue
+        kind = registry.get("analysis_kinds", kind_id)
+        before = len(r.errors)
+        aid = r.string(table, "id", path, default="")
+        title = r.string(table, "title", path, default="")
+        if aid in ids:
+            r.error(f"{path}.id", f"analysis id {aid!r} used twice", expected="distinct ids")
+        if not aid:
+            aid = kind_id if kind_id not in ids else f"{kind_id}-{len(specs) + 1}"
+        ids.add(aid)
+        own = {k: v for k, v in table.items() if k not in COMMON_KEYS}
+        try:
+            spec = kind.read(own, _Keys(r, path, names))
+        except LinkageError as exc:
+            r.error(path, str(exc))
+            continue
+        if len(r.errors) == before and spec is not None:
+            specs.append(AnalysisSpec(kind, aid, title, spec, path))
+    return tuple(specs)
 
 
 def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:

@@ -43,3 +43,9 @@ def register_cases(register: Register) -> None:
 @hookspec
 def register_output_formats(register: Register) -> None:
     """Register output formats for reports (:class:`linkage.registry.OutputFormat`)."""
+
+
+@hookspec
+def register_analysis_kinds(register: Register) -> None:
+    """Register analysis kinds (:class:`linkage.analyses.AnalysisKind`) a case file can use in
+    ``[[analyses]]``: results beyond the reduced-form engine, rendered in every output format."""

@@ -47,6 +47,7 @@ HOOKS: dict[str, str] = {
     "register_strategies": "strategies",
     "register_cases": "cases",
     "register_output_formats": "output_formats",
+    "register_analysis_kinds": "analysis_kinds",
 }
 
 

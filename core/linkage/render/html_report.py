@@ -34,6 +34,7 @@ from linkage.cases.case import Case
 from linkage.compare import Comparison, ComparisonRow, Failure, case_rows, one_line
 from linkage.decimals import DIGITS
 from linkage.errors import LinkageError
+from linkage.render.findings import section_html
 from linkage.render.formulas import KINDS, Aggregate, Formula, rule
 from linkage.render.html import (
     anchor,
@@ -427,6 +428,7 @@ def case_section(
     if plots:
         out.append(_plots(report, timeline, params))
     out.append(_timeline(case, timeline))
+    out += [section_html(s, report.notation) for s in report.findings]
     out.append(sensitivity)
     out.append("</section>")
     return "\n".join(s for s in out if s)

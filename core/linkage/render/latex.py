@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import re
 
+import sympy
+
 from linkage.decimals import is_short_decimal
 from linkage.engine.threshold import Threshold
+from linkage.findings import ClosedForm, Fact, Paragraph, Section, Table, Value
 from linkage.render.formulas import (
     KIND_LATEX,
     KINDS,
@@ -165,6 +168,53 @@ def _tabular(head: list[str], rows: list[list[str]]) -> list[str]:
     ]
 
 
+def _value_latex(value: Value, notation: Notation) -> str:
+    if isinstance(value, str):
+        return latex_escape(value)
+    body = notation.latex(value)
+    if isinstance(value, sympy.Expr) and value.is_number and not value.is_Integer:
+        approx = notation.number(value)
+        if approx != notation.text(value):
+            body = rf"{body} \approx {approx}"
+    return f"${body}$"
+
+
+def section_latex(section: Section, notation: Notation) -> list[str]:
+    """A section as LaTeX: a subsection, the verdict, facts in an itemize, tables as tabular."""
+    lines = [
+        rf"\subsection*{{{latex_escape(section.title)}}}",
+        rf"\textbf{{{latex_escape(section.verdict)}}}",
+        "",
+    ]
+    facts = [i for i in section.items if isinstance(i, Fact | ClosedForm)]
+    for item in section.items:
+        if isinstance(item, Fact | ClosedForm):
+            if item is facts[0]:
+                lines.append(r"\begin{itemize}")
+            shown = (
+                _value_latex(item.value, notation)
+                if isinstance(item, Fact)
+                else f"${notation.latex(item.expr)}$"
+            )
+            note = f" ({latex_escape(item.note)})" if item.note else ""
+            lines.append(rf"\item {latex_escape(item.label)}: {shown}{note}")
+            if item is facts[-1]:
+                lines.append(r"\end{itemize}")
+        elif isinstance(item, Table):
+            lines.append(r"\begin{center}")
+            lines.append(r"\begin{tabular}{" + "l" * len(item.columns) + "}")
+            lines.append(" & ".join(latex_escape(c) for c in item.columns) + r" \\ \hline")
+            for row in item.rows:
+                lines.append(" & ".join(_value_latex(v, notation) for v in row) + r" \\")
+            lines.append(r"\end{tabular}")
+            if item.caption:
+                lines.append(rf"\\ {latex_escape(item.caption)}")
+            lines.append(r"\end{center}")
+        elif isinstance(item, Paragraph):
+            lines += ["", latex_escape(item.text), ""]
+    return [*lines, ""]
+
+
 def render_latex(report: CaseReport) -> str:
     case, a = report.case, report.primary
     g = a.game
@@ -301,5 +351,7 @@ def render_latex(report: CaseReport) -> str:
             + "."
         )
         out.append(r"\end{itemize}")
+    for section in report.findings:
+        out += section_latex(section, notation)
     out.append(r"\par\endgroup")
     return "\n".join(out) + "\n"

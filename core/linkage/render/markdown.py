@@ -3,6 +3,7 @@ conditions of :mod:`linkage.render.formulas` (closed forms as inline code)."""
 
 from __future__ import annotations
 
+from linkage.render.findings import section_markdown
 from linkage.render.formulas import KINDS, TEXT_NAMES, Formula, cleared, rule
 from linkage.render.report import CaseReport, fmt_threshold, threshold_number, yes
 from linkage.render.text import _aggregate, _number, _sets, holds, interval_text
@@ -128,4 +129,8 @@ def render_markdown(report: CaseReport) -> str:
             f"- best self-enforcing package: {', '.join(best.domains) if best else '-'}; "
             f"vulnerable: {ah.vulnerable or '-'}"
         )
-    return "\n".join(out) + "\n"
+    if report.findings:
+        out += ["", "## Further analyses", ""]
+        for section in report.findings:
+            out += section_markdown(section, report.notation)
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -26,6 +26,8 @@ from linkage.engine.analysis import Analysis
 from linkage.engine.constraints import DeviationConstraint
 from linkage.engine.threshold import Threshold
 from linkage.errors import ModelError
+from linkage.findings import Section
+from linkage.render.findings import section_json
 from linkage.render.formulas import Formulas
 from linkage.render.maths import Notation
 
@@ -158,6 +160,11 @@ class CaseReport:
             player, self.calibration, self.analyses[hypothesis]
         )
 
+    @cached_property
+    def findings(self) -> tuple[Section, ...]:
+        """The results of the case's ``[[analyses]]`` (:mod:`linkage.analyses`)."""
+        return self.case.findings()
+
     @property
     def primary(self) -> Analysis:
         """The analysis under the first reported hypothesis."""
@@ -238,6 +245,11 @@ class CaseReport:
             "linked": self.linked_json(first),
             "hypotheses": {h.id: self.linked_json(h.id) for h in self.hypotheses},
         }
+        if self.findings:
+            out["analyses"] = {
+                spec.id: section_json(s)
+                for spec, s in zip(self.case.analyses, self.findings, strict=True)
+            }
         if self.has_parameters:
             out["separate"]["closed_form"] = {
                 p: {k: closed_form(s.separate_closed_form(p, k, self.calibration)) for k in per}

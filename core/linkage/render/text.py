@@ -14,6 +14,7 @@ import sympy
 
 from linkage.decimals import decimal
 from linkage.engine.analysis import Analysis, Interval
+from linkage.render.findings import section_text
 from linkage.render.formulas import TEXT_NAMES, Aggregate, Formula, cleared, rule
 from linkage.render.report import CaseReport, count, fmt_threshold, threshold_number, yes
 
@@ -267,6 +268,8 @@ def render_text(report: CaseReport) -> str:
         parts = ", ".join(f"{k} {_number(v, report.digits)}" for k, v in a.slack[p].items())
         lever = a.lever[p]
         lines.append(f"  {p}: {parts}" + (f"; lever (largest donor): {lever}" if lever else ""))
+    for section in report.findings:
+        lines += ["", *section_text(section, report.notation)]
     return "\n".join(lines) + "\n"
 
 

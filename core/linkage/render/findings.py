@@ -1,0 +1,146 @@
+"""Rendering the sections analysis kinds return (:mod:`linkage.findings`) as text, Markdown, HTML
+and JSON (LaTeX: :func:`linkage.render.latex.section_latex`).
+
+A value prints as its exact form and, when that is not a short number, ``≈`` a decimal; text is
+escaped for the format. JSON carries each section's ``data`` plus its facts as exact strings.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import sympy
+
+from linkage.findings import ClosedForm, Fact, Paragraph, Section, Table, Value
+from linkage.render.maths import Notation
+
+
+def _exact_and_decimal(value: sympy.Basic, notation: Notation, exact: str) -> str:
+    if isinstance(value, sympy.Expr) and value.is_number and not value.is_Integer:
+        approx = notation.number(value)
+        if approx != exact:
+            return f"{exact} ≈ {approx}"
+    return exact
+
+
+def value_text(value: Value, notation: Notation) -> str:
+    """A value as plain text: the exact form, ``≈`` a decimal when that differs."""
+    if isinstance(value, str):
+        return value
+    return _exact_and_decimal(value, notation, notation.text(value))
+
+
+def _md(text: str) -> str:
+    return escape(text, quote=False).replace("|", "\\|").replace("`", "\\`")
+
+
+# -- text -----------------------------------------------------------------------------------------
+def section_text(section: Section, notation: Notation) -> list[str]:
+    """A section as lines of plain text."""
+    lines = [section.title, f"  {section.verdict}"]
+    for item in section.items:
+        if isinstance(item, Fact):
+            note = f"  ({item.note})" if item.note else ""
+            lines.append(f"  {item.label}: {value_text(item.value, notation)}{note}")
+        elif isinstance(item, ClosedForm):
+            note = f"  ({item.note})" if item.note else ""
+            lines.append(f"  {item.label}: {notation.text(item.expr)}{note}")
+        elif isinstance(item, Table):
+            rows = [list(item.columns)] + [[value_text(v, notation) for v in r] for r in item.rows]
+            widths = [max(len(r[i]) for r in rows) for i in range(len(item.columns))]
+            if item.caption:
+                lines.append(f"  {item.caption}")
+            lines += [
+                "    " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                for r in rows
+            ]
+        elif isinstance(item, Paragraph):
+            lines.append(f"  {item.text}")
+    return lines
+
+
+# -- Markdown -------------------------------------------------------------------------------------
+def section_markdown(section: Section, notation: Notation) -> list[str]:
+    """A section as Markdown: a heading, the verdict in bold, facts as a list, tables as tables."""
+    lines = [f"### {_md(section.title)}", "", f"**{_md(section.verdict)}**", ""]
+    for item in section.items:
+        if isinstance(item, Fact):
+            note = f" ({_md(item.note)})" if item.note else ""
+            lines.append(f"- {_md(item.label)}: {_md(value_text(item.value, notation))}{note}")
+        elif isinstance(item, ClosedForm):
+            note = f" ({_md(item.note)})" if item.note else ""
+            lines.append(f"- {_md(item.label)}: `{notation.text(item.expr)}`{note}")
+        elif isinstance(item, Table):
+            lines += ["", *([_md(item.caption), ""] if item.caption else [])]
+            lines.append("| " + " | ".join(_md(c) for c in item.columns) + " |")
+            lines.append("|" + " --- |" * len(item.columns))
+            for row in item.rows:
+                lines.append("| " + " | ".join(_md(value_text(v, notation)) for v in row) + " |")
+            lines.append("")
+        elif isinstance(item, Paragraph):
+            lines += ["", _md(item.text), ""]
+    return [*lines, ""]
+
+
+# -- HTML -----------------------------------------------------------------------------------------
+def section_html(section: Section, notation: Notation) -> str:
+    """A section as HTML (values as text; the report's MathML is kept for its own closed forms)."""
+    parts = [
+        f"<h3>{escape(section.title)}</h3>",
+        f"<p><strong>{escape(section.verdict)}</strong></p>",
+    ]
+    facts: list[str] = []
+    for item in section.items:
+        if isinstance(item, Fact | ClosedForm):
+            shown = (
+                value_text(item.value, notation)
+                if isinstance(item, Fact)
+                else notation.text(item.expr)
+            )
+            note = f' <span class="muted">({escape(item.note)})</span>' if item.note else ""
+            facts.append(f"<li>{escape(item.label)}: <code>{escape(shown)}</code>{note}</li>")
+            continue
+        if facts:
+            parts.append("<ul>" + "".join(facts) + "</ul>")
+            facts = []
+        if isinstance(item, Table):
+            head = "".join(f"<th>{escape(c)}</th>" for c in item.columns)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{escape(value_text(v, notation))}</td>" for v in r) + "</tr>"
+                for r in item.rows
+            )
+            caption = f"<caption>{escape(item.caption)}</caption>" if item.caption else ""
+            parts.append(
+                f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            )
+        elif isinstance(item, Paragraph):
+            parts.append(f"<p>{escape(item.text)}</p>")
+    if facts:
+        parts.append("<ul>" + "".join(facts) + "</ul>")
+    return "\n".join(parts)
+
+
+# -- JSON -----------------------------------------------------------------------------------------
+def _json_value(value: Value) -> str:
+    return value if isinstance(value, str) else sympy.sstr(value)
+
+
+def section_json(section: Section) -> dict[str, Any]:
+    """A section for ``--format json``: title, verdict, its facts and formulas as exact strings
+    (``sympy.sstr``), its tables, and the kind's own ``data``."""
+    return {
+        "title": section.title,
+        "verdict": section.verdict,
+        "facts": {
+            i.label: _json_value(i.value if isinstance(i, Fact) else i.expr)
+            for i in section.items
+            if isinstance(i, Fact | ClosedForm)
+        },
+        "tables": [
+            {"columns": list(t.columns), "rows": [[_json_value(v) for v in r] for r in t.rows]}
+            for t in section.items
+            if isinstance(t, Table)
+        ],
+        "data": dict(section.data),
+    }
