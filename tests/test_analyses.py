@@ -112,7 +112,7 @@ def test_errors_are_located_in_the_analyses_table(host: PluginHost) -> None:
 
 
 def test_an_unknown_kind_lists_the_known_ones(host: PluginHost) -> None:
-    with pytest.raises(LinkageError, match="did you mean .scaled."):
+    with pytest.raises(LinkageError, match=r"did you mean .scaled."):
         load_case_text(CASE.replace('kind = "scaled"', 'kind = "scald"'), host=host)
 
 

@@ -283,6 +283,8 @@ def test_hook_register_analysis_kinds() -> None:
     from linkage.analyses import AnalysisKind
     from linkage.findings import Section
 
-    kind = AnalysisKind("toy", "Toy", lambda table, keys: None, lambda spec, case: Section("t", "v"))
+    kind = AnalysisKind(
+        "toy", "Toy", lambda table, keys: None, lambda spec, case: Section("t", "v")
+    )
     host = _register_one("register_analysis_kinds", kind)
     assert host.lookup("analysis_kinds", "toy") is kind
