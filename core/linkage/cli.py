@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from linkage import guard
 from linkage._version import __version__
 from linkage.atomic import check_target
 from linkage.commands import EXIT_USER_ERROR, Parser, load_commands
@@ -36,10 +37,32 @@ def build_parser() -> argparse.ArgumentParser:
     plugins.add_argument(
         "--trace-plugins", action="store_true", help="print every hook call to stderr"
     )
+    plugins.add_argument(
+        "--plugin-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="time limit of one call into a plugin (default "
+        f"{guard.DEFAULT_TIMEOUT:g}; 0: none; env {guard.TIMEOUT_ENV})",
+    )
+    plugins.add_argument(
+        "--debug",
+        action="store_true",
+        help=f"print the traceback of a plugin's failure on stderr (env {guard.DEBUG_ENV})",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (help_text, add) in commands.items():
         add(sub.add_parser(name, help=help_text, description=help_text))
     return parser
+
+
+def _seconds(text: str) -> str:
+    try:
+        ok = 0 <= float(text) < float("inf")
+    except ValueError:
+        ok = False
+    if not ok:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return text
 
 
 def _configure_plugins(ns: argparse.Namespace) -> None:
@@ -51,6 +74,10 @@ def _configure_plugins(ns: argparse.Namespace) -> None:
         os.environ["LINKAGE_DISABLE_PLUGINS"] = ns.disable_plugins
     if ns.trace_plugins:
         os.environ["LINKAGE_TRACE_PLUGINS"] = "1"
+    if ns.plugin_timeout is not None:
+        os.environ[guard.TIMEOUT_ENV] = ns.plugin_timeout
+    if ns.debug:
+        os.environ[guard.DEBUG_ENV] = "1"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from linkage import __version__
 from linkage.errors import LinkageError
+from linkage.plugins.manager import RESERVED_NAMES
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -174,6 +175,11 @@ def scaffold(name: str, directory: Path) -> Path:
     if not _NAME.match(name):
         raise LinkageError(
             f"plugin name {name!r} must be lower case letters, digits and _ (starting with a letter)"
+        )
+    if name in RESERVED_NAMES:
+        raise LinkageError(
+            f"plugin name {name!r} is reserved by linkage (reserved: {', '.join(RESERVED_NAMES)}); "
+            f"choose another, e.g. {name + '_pack'!r}"
         )
     dash = name.replace("_", "-")
     root = directory / f"linkage-{dash}"

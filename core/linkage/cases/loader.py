@@ -57,8 +57,9 @@ from linkage.cases.read_uncertainty import (
     read_distribution,
 )
 from linkage.decimals import decimal
-from linkage.errors import CaseError, CaseErrors, CaseWarning, LinkageError
+from linkage.errors import CaseError, CaseErrors, CaseWarning, LinkageError, PluginError
 from linkage.expr import ExpressionError, parse_expression, to_exact
+from linkage.guard import PluginFault
 from linkage.model.game import Game
 from linkage.model.payoffs import PAYOFF_NAMES, Domain, StagePayoffs
 from linkage.model.structure import LinkageStructure, Rule
@@ -796,7 +797,13 @@ def _strategy(value: Any, r: _Reader, host: Any) -> Any:
     host = host or get_host()
     known = host.registry.ids("strategies")
     if kind not in known:
-        r.unknown("strategy.kind", "strategy", kind, known)
+        r.error(
+            "strategy.kind",
+            "unknown strategy" + host.failure_note(),
+            expected="one of " + ", ".join(known),
+            found=kind,
+            hint=_did_you_mean(kind, known),
+        )
         return None
     stype = host.registry.get("strategies", kind)
     options = {k: v for k, v in table.items() if k != "kind"}
@@ -1030,6 +1037,9 @@ def _model_payoffs(
             args[name] = e
     try:
         built = model.payoffs(args)
+    except PluginFault as exc:  # the plugin's build function failed: it names the plugin
+        r.error(f"{path}.model", str(exc))
+        return None
     except LinkageError as exc:
         r.error(f"{path}.params", str(exc))
         return None
@@ -1584,10 +1594,13 @@ def resolve_case(name: str, *, host: Any = None) -> Path:
     host = host or get_host()
     if ("cases", name) in host.registry:
         found: Path = host.registry.get("cases", name).path
+        if not found.is_file():
+            owner = host.records[host.registry.owner("cases", name)].describe()
+            raise PluginError(f"bundled case {name!r} of {owner}: no such file {str(found)!r}")
         return found
     known = host.registry.ids("cases")
     raise CaseError(
-        "no such case file or bundled case",
+        "no such case file or bundled case" + host.failure_note(),
         file=name,
         hint=_did_you_mean(name, known)
         or (f"bundled cases: {', '.join(known)}" if known else None),

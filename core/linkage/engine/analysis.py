@@ -100,9 +100,14 @@ class Analysis:
             per = {}
             for i, k in enumerate(g.domain_ids):
                 S = 1 << i
-                found = [
-                    builder.constraint(S, st) for st in builder.states(S, False, worst_only=False)
-                ]
+                found = (
+                    [builder.custom(S)]  # a plugin's strategy: its own conditions(agg)
+                    if builder.kind == "custom"
+                    else [
+                        builder.constraint(S, st)
+                        for st in builder.states(S, False, worst_only=False)
+                    ]
+                )
                 conditions = tuple(c for dc in found for c in dc.conditions)
                 per[k] = attrs.evolve(found[0], conditions=conditions, state=frozenset())
             out[p] = per

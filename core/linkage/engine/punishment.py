@@ -13,6 +13,7 @@ from __future__ import annotations
 import attrs
 import sympy
 
+from linkage import guard
 from linkage.engine.condition import Condition
 from linkage.errors import ModelError
 from linkage.model.strategies import Strategy
@@ -35,4 +36,10 @@ def conditions(strategy: Strategy, agg: Aggregate) -> list[Condition]:
     custom = getattr(strategy, "conditions", None)
     if custom is None:
         raise ModelError(f"strategy {strategy.kind!r} defines no conditions(agg)")
-    return list(custom(agg))
+    kind = getattr(strategy, "kind", type(strategy).__name__)
+    owner, what = guard.owner_of(strategy), f"strategy {kind!r} (conditions)"
+    found = guard.run(lambda: list(custom(agg)), owner=owner, what=what)
+    wrong = [type(c).__name__ for c in found if not isinstance(c, Condition)]
+    if wrong:
+        raise guard.fault(owner, what, f"returned a {wrong[0]}, expected Condition objects")
+    return found

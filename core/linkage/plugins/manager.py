@@ -1,9 +1,14 @@
 """Loading plugins: built-ins first, then every entry point of the ``linkage`` group, each in isolation.
 
 A plugin that fails to import, declares a later plugin API, implements a hook the spec does not
-know, raises in a hook, or registers something invalid is recorded as failed — with its
-distribution name, version and the first line of the error — and every other plugin still loads.
-A command fails only when it needs what the broken plugin would have provided.
+know, raises (or calls ``sys.exit``, or hangs) in a hook, registers something invalid, or takes a
+reserved name (:data:`RESERVED_NAMES`) is recorded as failed — with its distribution name, version
+and the first line of the error — and every other plugin still loads. A command fails only when it
+needs what the broken plugin would have provided.
+
+Plugin code runs under :mod:`linkage.guard` (faults named and contained, its standard output sent
+to standard error, a time limit), at load time and at run time: the registry stores each
+contribution of a third-party plugin with its ``build`` or ``render`` wrapped.
 
 Escape hatches (environment variables; the CLI has matching flags):
 
@@ -13,6 +18,8 @@ Escape hatches (environment variables; the CLI has matching flags):
     Comma-separated names never to load.
 ``LINKAGE_TRACE_PLUGINS``
     Any non-empty value prints every hook call and registration to standard error.
+``LINKAGE_PLUGIN_TIMEOUT``, ``LINKAGE_DEBUG``
+    The time limit of one plugin call, and tracebacks of plugin faults (:mod:`linkage.guard`).
 
 Nothing here opens a network connection or sends telemetry.
 """
@@ -23,16 +30,19 @@ import difflib
 import importlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import attrs
 import pluggy
 
+from linkage import guard
 from linkage.errors import PluginError
+from linkage.model.strategies import Strategy
+from linkage.models import DomainModel
 from linkage.plugins import hookspecs
-from linkage.registry import Registry
+from linkage.registry import OutputFormat, Registry, StrategyType
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "linkage.builtins.strategies",
@@ -41,6 +51,23 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "linkage.builtins.cases",
 )
 """The core's own plugins, registered through the same hooks as third-party ones."""
+
+CORE_DISTRIBUTION = "issue-linkage"
+"""The core's distribution: its entry points (the bundled packs) may use reserved names."""
+
+RESERVED_NAMES: tuple[str, ...] = (
+    "cases",
+    "core",
+    "fisheries",
+    "formats",
+    "linkage",
+    "reduced_form",
+    "sakhalin2",
+    "strategies",
+)
+"""Plugin names taken by the core: its built-in plugins, its bundled packs, the ``core.`` model
+namespace and ``linkage`` itself. A third-party entry point with one of these names is refused
+(named with its distribution) and ``linkage new-plugin`` will not generate one."""
 
 HOOKS: dict[str, str] = {
     "register_domain_models": "domain_models",
@@ -72,11 +99,6 @@ class PluginRecord:
         who = self.distribution or self.module
         ver = f" {self.version}" if self.version else ""
         return f"plugin {self.name!r} ({who}{ver})"
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def _names(value: str | None) -> set[str] | None:
@@ -116,7 +138,9 @@ class PluginHost:
         for module in DEFAULT_PLUGINS:
             self._add(module.rsplit(".", 1)[-1], importlib.import_module(module), builtin=True)
         if autoload:
-            for ep in sorted(entry_points(group=hookspecs.PROJECT), key=lambda e: e.name):
+            # by name, then distribution: which of two plugins with one name loads is stable
+            found = entry_points(group=hookspecs.PROJECT)
+            for ep in sorted(found, key=lambda e: (e.name, e.dist.name if e.dist else "")):
                 self._load_entry_point(ep)
         for name, plugin in plugins:
             self.register(plugin, name)
@@ -135,13 +159,35 @@ class PluginHost:
             record.status = "disabled"
             self.records[ep.name] = record
             return
+        clash = self._name_clash(record)
+        if clash:  # kept apart from the plugin that owns the name, which keeps working
+            record.status, record.error = "error", clash
+            self.records[f"{record.distribution}:{ep.name}"] = record
+            return
         try:
-            plugin = ep.load()
-        except Exception as exc:
-            record.status, record.error = "error", _first_line(exc)
+            plugin = guard.run(ep.load, owner=record.describe(), what="import")
+        except guard.PluginFault as exc:
+            record.status, record.error = "error", exc.detail
             self.records[ep.name] = record
             return
         self._add(ep.name, plugin, record=record)
+
+    def _name_clash(self, record: PluginRecord) -> str | None:
+        """Why an entry point may not have its name, or ``None``."""
+        name = record.name
+        if name in RESERVED_NAMES and record.distribution != CORE_DISTRIBUTION:
+            return (
+                f"the entry-point name {name!r} is reserved by linkage (reserved: "
+                f"{', '.join(RESERVED_NAMES)}); rename the entry point in the plugin's "
+                f"pyproject.toml, e.g. to '{name}_pack'"
+            )
+        taken = self.records.get(name)
+        if taken is not None and taken.status != "disabled":
+            return (
+                f"the entry-point name {name!r} is already taken by {taken.describe()}; "
+                "rename the entry point of one of them"
+            )
+        return None
 
     def register(self, plugin: object, name: str | None = None) -> PluginRecord:
         """Register a plugin object (a module or any object with hookimpls) and call its hooks."""
@@ -207,14 +253,16 @@ class PluginHost:
                 print(f"linkage: calling {hook_name} of plugin {name!r}", file=sys.stderr)
 
             def register(item: Any, _kind: str = kind) -> None:
+                if not record.builtin:
+                    item = _guarded(_kind, item, record.describe())
                 self.registry.add(_kind, item, name)
                 if self.trace:
                     print(f"linkage:   {name!r} registered {_kind} {item.id!r}", file=sys.stderr)
 
             try:
-                impl(register=register)
-            except Exception as exc:
-                record.status, record.error = "error", f"in {hook_name}: {_first_line(exc)}"
+                guard.run(impl, owner=record.describe(), what=hook_name, register=register)
+            except guard.PluginFault as exc:
+                record.status, record.error = "error", f"in {hook_name}: {exc.detail}"
                 self.registry.remove_plugin(name)
                 self.pm.unregister(plugin, name=name)
                 return
@@ -244,14 +292,35 @@ class PluginHost:
         known = self.registry.ids(kind)
         close = difflib.get_close_matches(key, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        broken = (
-            f"; {len(self.failures)} plugin(s) failed to load (see 'linkage plugins')"
-            if self.failures
-            else ""
-        )
         raise PluginError(
-            f"unknown {label} {key!r}{hint} (known: {', '.join(known) or 'none'}){broken}"
+            f"unknown {label} {key!r}{hint} (known: {', '.join(known) or 'none'})"
+            + self.failure_note()
         )
+
+    def failure_note(self, shown: int = 3) -> str:
+        """``; failed to load: plugin 'x' (linkage-x 1.0): ValueError: ...`` for an unknown name
+        that a broken plugin may have provided, or ``""`` when every plugin loaded."""
+        failed = self.failures
+        if not failed:
+            return ""
+        named = "; ".join(f"{r.describe()}: {r.error}" for r in failed[:shown])
+        more = f"; and {len(failed) - shown} more" if len(failed) > shown else ""
+        return f"; failed to load: {named}{more} (see 'linkage plugins')"
+
+
+def _guarded(kind: str, item: Any, owner: str) -> Any:
+    """A third-party contribution whose code runs under :mod:`linkage.guard`."""
+    if isinstance(item, DomainModel):
+        what = f"domain model {item.id!r} (build)"
+        return attrs.evolve(item, build=guard.Guarded(item.build, owner, what, Mapping, "a dict"))
+    if isinstance(item, StrategyType):
+        what = f"strategy {item.kind!r} (build)"
+        built = guard.Guarded(item.build, owner, what, Strategy, "a Strategy", claim=True)
+        return attrs.evolve(item, build=built)
+    if isinstance(item, OutputFormat):
+        what = f"output format {item.name!r} (render)"
+        return attrs.evolve(item, render=guard.Guarded(item.render, owner, what, str, "a str"))
+    return item  # a bundled case is data; an invalid item is refused by the registry
 
 
 _HOST: PluginHost | None = None
