@@ -168,9 +168,14 @@ def fault_code(kind: str, point: str) -> str:
 
 def plugin_source(name: str, kind: str | None = None, point: str | None = None) -> str:
     """The plugin's module, with the fault ``kind`` at ``point`` (none by default)."""
+    return faulty_source(name, [(kind, point)] if kind and point else [])
+
+
+def faulty_source(name: str, faults: Sequence[tuple[str, str]]) -> str:
+    """The plugin's module with each fault ``(kind, point)`` in place."""
     slots = {p.replace(".", "_"): "pass" for p in POINTS}
     slots["at_import"] = ""
-    if kind and point:
+    for kind, point in faults:
         slot = "at_import" if point == "import" else point.replace(".", "_")
         slots[slot] = fault_code(kind, point)
     return SOURCE.format(name=name, **slots)

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from collections.abc import Iterator
@@ -310,3 +311,32 @@ def test_nested_calls_and_a_timer_set_by_someone_else(monkeypatch: pytest.Monkey
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_plugin_output_on_threads_leaves_stdout_in_place(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Guarded calls on several threads at once: each one's output goes to stderr, the others'
+    to stdout, and ``sys.stdout`` is what it was after."""
+    original = sys.stdout
+    barrier = threading.Barrier(4)
+
+    def noisy(i: int) -> None:
+        barrier.wait()
+        for _ in range(50):
+            print(f"plugin {i}")
+
+    def thread(i: int) -> None:
+        guard.run(noisy, i, owner=f"plugin '{i}'", what="a call")
+
+    threads = [threading.Thread(target=thread, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    for _ in range(50):
+        print("core")
+    for t in threads:
+        t.join()
+    assert sys.stdout is original
+    out, err = capsys.readouterr()
+    assert set(out.split()) == {"core"} and "plugin 0" in err and "plugin 2" in err

@@ -21,7 +21,6 @@ With ``LINKAGE_DEBUG`` set, the traceback of each contained fault is printed on 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sys
@@ -179,6 +178,61 @@ def _leave(call: _Call | None) -> None:
         signal.setitimer(signal.ITIMER_REAL, max(_SAVED.deadline - time.monotonic(), 1e-4))
 
 
+# -- standard output -------------------------------------------------------------------------------
+class _Switch:
+    """Stands for ``sys.stdout`` while plugin code runs on some thread: a write from a thread that
+    is in a guarded call goes to standard error, any other write to the standard output it
+    replaced (so that threads do not swap ``sys.stdout`` under each other)."""
+
+    def __init__(self, stdout: Any) -> None:
+        self.stdout = stdout
+
+    def _target(self) -> Any:
+        return sys.stderr if getattr(_LOCAL, "depth", 0) else self.stdout
+
+    def write(self, text: str) -> int:
+        return int(self._target().write(text))
+
+    def writelines(self, lines: Any) -> None:
+        self._target().writelines(lines)
+
+    def flush(self) -> None:
+        self._target().flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target(), name)
+
+
+@attrs.define
+class _Redirect:
+    switch: _Switch | None = None  # in place while any thread is in a guarded call
+    calls: int = 0
+
+
+_LOCAL = threading.local()  # .depth: guarded calls in progress on this thread
+_LOCK = threading.Lock()
+_OUT = _Redirect()
+
+
+def _stdout_to_stderr() -> None:
+    _LOCAL.depth = getattr(_LOCAL, "depth", 0) + 1
+    with _LOCK:
+        if _OUT.switch is None:
+            _OUT.switch = _Switch(sys.stdout)
+            sys.stdout = _OUT.switch
+        _OUT.calls += 1
+
+
+def _stdout_back() -> None:
+    _LOCAL.depth -= 1
+    with _LOCK:
+        _OUT.calls -= 1
+        if not _OUT.calls and _OUT.switch is not None:
+            if sys.stdout is _OUT.switch:  # else someone replaced it since: leave theirs
+                sys.stdout = _OUT.switch.stdout
+            _OUT.switch = None
+
+
 # -- running plugin code ---------------------------------------------------------------------------
 def fault(owner: str, what: str, detail: str, exc: BaseException | None = None) -> PluginFault:
     """The fault of ``owner`` in ``what``: ``plugin 'x' (linkage-x 1.0) failed in ...: detail``.
@@ -208,32 +262,35 @@ def run(
     call (``domain model 'x.pd' (build)``); ``returns`` is the type the result must have
     (``expected`` says it in words).
     """
-    call = _enter(owner, what)
+    _stdout_to_stderr()
     try:
+        call = _enter(owner, what)
         try:
-            with contextlib.redirect_stdout(sys.stderr):
+            try:
                 result = fn(*args, **kwargs)
-        finally:
+            finally:
+                _leave(call)
+        except PluginFault:
+            raise  # a nested call already named its plugin
+        except _Expired as exc:
             _leave(call)
-    except PluginFault:
-        raise  # a nested call already named its plugin
-    except _Expired as exc:
-        _leave(call)
-        if exc.call is not call:
+            if exc.call is not call:
+                raise
+            raise fault(
+                owner,
+                what,
+                f"did not return within {exc.call.limit:g} s (the plugin time limit; raise it "
+                f"with --plugin-timeout SECONDS or {TIMEOUT_ENV})",
+                exc,
+            ) from None
+        except KeyboardInterrupt:
             raise
-        raise fault(
-            owner,
-            what,
-            f"did not return within {exc.call.limit:g} s (the plugin time limit; raise it with "
-            f"--plugin-timeout SECONDS or {TIMEOUT_ENV})",
-            exc,
-        ) from None
-    except KeyboardInterrupt:
-        raise
-    except SystemExit as exc:
-        raise fault(owner, what, f"called sys.exit({exc.code!r})", exc) from exc
-    except Exception as exc:
-        raise fault(owner, what, first_line(exc), exc) from exc
+        except SystemExit as exc:
+            raise fault(owner, what, f"called sys.exit({exc.code!r})", exc) from exc
+        except Exception as exc:
+            raise fault(owner, what, first_line(exc), exc) from exc
+    finally:
+        _stdout_back()
     if returns is not None and not isinstance(result, returns):
         raise fault(
             owner, what, f"returned {type(result).__name__}, expected {expected or returns}"
