@@ -2,8 +2,9 @@
 a fault injected at one point, and the command line run in-process with its output captured.
 
 The plugin ``NAME`` (distribution ``linkage-NAME`` 1.0) contributes a domain model ``NAME.pd``, a
-strategy ``NAME_grim`` (its own ``conditions(agg)``), an output format ``NAME`` and two bundled
-cases: ``NAME_model`` (uses the model) and ``NAME_strat`` (uses the strategy).
+strategy ``NAME_grim`` (its own ``conditions(agg)``), an output format ``NAME``, an analysis kind
+``NAME_kind`` and three bundled cases: ``NAME_model`` (uses the model), ``NAME_strat`` (uses the
+strategy) and ``NAME_anal`` (uses the analysis kind).
 """
 
 from __future__ import annotations
@@ -32,8 +33,16 @@ LOAD_POINTS = (
     "register_strategies",
     "register_output_formats",
     "register_cases",
+    "register_analysis_kinds",
 )
-CALL_POINTS = ("model.build", "strategy.build", "strategy.conditions", "format.render")
+CALL_POINTS = (
+    "model.build",
+    "strategy.build",
+    "strategy.conditions",
+    "format.render",
+    "analysis.read",
+    "analysis.solve",
+)
 POINTS = LOAD_POINTS + CALL_POINTS
 """Where the fault is: at import, in a hook (load time), or at call time."""
 
@@ -47,10 +56,13 @@ WRONG = {
     "register_strategies": "register(42); return",
     "register_output_formats": "register(None); return",
     "register_cases": "register(3.5); return",
+    "register_analysis_kinds": "register(len); return",
     "model.build": "return None",
     "strategy.build": "return 'grim'",
     "strategy.conditions": "return ['not a condition']",
     "format.render": "return 42",
+    "analysis.read": "return None",
+    "analysis.solve": "return 'a section'",
 }
 
 SOURCE = """
@@ -63,7 +75,9 @@ from typing import ClassVar
 import attrs
 
 from linkage import hookimpl
+from linkage.analyses import AnalysisKind
 from linkage.engine.condition import Condition
+from linkage.findings import Section
 from linkage.model.strategies import Strategy
 from linkage.models import DomainModel, Parameter
 from linkage.registry import BundledCase, OutputFormat, StrategyType
@@ -95,6 +109,22 @@ def _strategy(options):
 def _render(report):
     {format_render}
     return json.dumps({{"case": report.case.id}}) + "\\n"
+
+
+def _read(table, keys):
+    {analysis_read}
+    return dict(table)
+
+
+def _solve(spec, case):
+    {analysis_solve}
+    return Section("A plugin's analysis", "nothing to report")
+
+
+@hookimpl
+def register_analysis_kinds(register):
+    {register_analysis_kinds}
+    register(AnalysisKind("{name}_kind", "a plugin's analysis", _read, _solve))
 
 
 @hookimpl
@@ -155,6 +185,22 @@ payoffs.B = {{ C = 3, D = 4, N = 1 }}
 """
 
 
+CASE_ANALYSIS = """
+[case]
+id = "{name}_anal"
+players = ["A", "B"]
+discount = 0.5
+
+[[domains]]
+id = "d"
+payoffs.A = {{ C = 3, D = 4, N = 1 }}
+payoffs.B = {{ C = 3, D = 4, N = 1 }}
+
+[[analyses]]
+kind = "{name}_kind"
+"""
+
+
 def fault_code(kind: str, point: str) -> str:
     """One line of Python doing the fault ``kind`` at ``point``."""
     return {
@@ -183,12 +229,13 @@ def faulty_source(name: str, faults: Sequence[tuple[str, str]]) -> str:
 
 def install(site: Path, name: str, source: str, *, version: str = "1.0") -> None:
     """Install module ``linkage_NAME_mod`` and distribution ``linkage-NAME`` into ``site``, with
-    the plugin's two case files."""
+    the plugin's three case files."""
     package = site / f"linkage_{name}_mod"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text(textwrap.dedent(source))
     (package / f"{name}_model.toml").write_text(CASE_MODEL.format(name=name))
     (package / f"{name}_strat.toml").write_text(CASE_STRATEGY.format(name=name))
+    (package / f"{name}_anal.toml").write_text(CASE_ANALYSIS.format(name=name))
     info = site / f"linkage_{name}-{version}.dist-info"
     info.mkdir()
     (info / "METADATA").write_text(

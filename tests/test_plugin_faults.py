@@ -144,6 +144,8 @@ CALLS = {
     "strategy.build": (["analyze", "fz_strat"], "strategy 'fz_grim' (build)"),
     "strategy.conditions": (["analyze", "fz_strat"], "strategy 'fz_grim' (conditions)"),
     "format.render": (["analyze", "example", "-f", "fz"], "output format 'fz' (render)"),
+    "analysis.read": (["analyze", "fz_anal"], "analysis kind 'fz_kind' (read)"),
+    "analysis.solve": (["analyze", "fz_anal"], "analysis kind 'fz_kind' (solve)"),
 }
 
 
@@ -156,7 +158,10 @@ def test_call_time_fault_names_the_distribution_and_the_contribution(
     argv, contribution = CALLS[point]
     result = run(argv)
     assert result.status == 1, result.out
-    assert f"plugin 'fz' ({DIST}) failed in {contribution}" in result.err
+    if (kind, point) == ("wrong", "analysis.read"):  # returned None: no specification, no error
+        assert f"plugin 'fz' ({DIST}): analysis kind 'fz_kind' read no specification" in result.err
+    else:
+        assert f"plugin 'fz' ({DIST}) failed in {contribution}" in result.err
     assert len(result.err.strip().splitlines()) == 1
     assert result.out == ""
     assert_clean(result)

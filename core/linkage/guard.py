@@ -7,7 +7,9 @@ time a domain model's ``build``, a strategy type's ``build`` and its strategy's
 * turns any ``Exception`` or ``SystemExit`` the plugin raises (or a result of the wrong type) into
   a :class:`PluginFault` whose one-line message names the plugin's distribution and version and
   the contribution (``plugin 'x' (linkage-x 1.0) failed in domain model 'x.pd' (build): ...``).
-  ``KeyboardInterrupt`` passes through (Ctrl-C still stops the command);
+  A :class:`~linkage.errors.LinkageError` raised on purpose (a ``ModelError`` saying the input is
+  impossible) passes through as it is, and so does ``KeyboardInterrupt`` (Ctrl-C still stops the
+  command);
 * sends what the plugin writes to ``sys.stdout`` to standard error, so that JSON, CSV or a report
   on standard output stays clean;
 * bounds the call's wall-clock time: ``LINKAGE_PLUGIN_TIMEOUT`` seconds (default
@@ -270,8 +272,8 @@ def run(
                 result = fn(*args, **kwargs)
             finally:
                 _leave(call)
-        except PluginFault:
-            raise  # a nested call already named its plugin
+        except LinkageError:
+            raise  # raised on purpose (a ModelError about the input), or named by a nested call
         except _Expired as exc:
             _leave(call)
             if exc.call is not call:

@@ -554,6 +554,13 @@ def _analyses(
         except LinkageError as exc:
             r.error(path, str(exc))
             continue
+        if len(r.errors) == before and spec is None:  # a bug in the kind: never drop silently
+            host = host or get_host()
+            owner = host.records[registry.owner("analysis_kinds", kind_id)].describe()
+            r.error(
+                path,
+                f"{owner}: analysis kind {kind_id!r} read no specification and reported no error",
+            )
         if len(r.errors) == before and spec is not None:
             specs.append(AnalysisSpec(kind, aid, title, spec, path))
     return tuple(specs)

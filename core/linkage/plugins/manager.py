@@ -38,7 +38,9 @@ import attrs
 import pluggy
 
 from linkage import guard
-from linkage.errors import PluginError
+from linkage.analyses import AnalysisKind
+from linkage.errors import LinkageError, PluginError
+from linkage.findings import Section
 from linkage.model.strategies import Strategy
 from linkage.models import DomainModel
 from linkage.plugins import hookspecs
@@ -135,6 +137,7 @@ class PluginHost:
             else (_names(env.get("LINKAGE_DISABLE_PLUGINS")) or set())
         )
         self.trace = bool(env.get("LINKAGE_TRACE_PLUGINS")) if trace is None else trace
+        guard.timeout()  # a malformed LINKAGE_PLUGIN_TIMEOUT is an error here, not per plugin
         for module in DEFAULT_PLUGINS:
             self._add(module.rsplit(".", 1)[-1], importlib.import_module(module), builtin=True)
         if autoload:
@@ -166,8 +169,8 @@ class PluginHost:
             return
         try:
             plugin = guard.run(ep.load, owner=record.describe(), what="import")
-        except guard.PluginFault as exc:
-            record.status, record.error = "error", exc.detail
+        except LinkageError as exc:
+            record.status, record.error = "error", _detail(exc)
             self.records[ep.name] = record
             return
         self._add(ep.name, plugin, record=record)
@@ -261,8 +264,8 @@ class PluginHost:
 
             try:
                 guard.run(impl, owner=record.describe(), what=hook_name, register=register)
-            except guard.PluginFault as exc:
-                record.status, record.error = "error", f"in {hook_name}: {exc.detail}"
+            except LinkageError as exc:
+                record.status, record.error = "error", f"in {hook_name}: {_detail(exc)}"
                 self.registry.remove_plugin(name)
                 self.pm.unregister(plugin, name=name)
                 return
@@ -308,6 +311,11 @@ class PluginHost:
         return f"; failed to load: {named}{more} (see 'linkage plugins')"
 
 
+def _detail(exc: LinkageError) -> str:
+    """What ``linkage plugins`` shows of a plugin's failure to load."""
+    return exc.detail if isinstance(exc, guard.PluginFault) else guard.first_line(exc)
+
+
 def _guarded(kind: str, item: Any, owner: str) -> Any:
     """A third-party contribution whose code runs under :mod:`linkage.guard`."""
     if isinstance(item, DomainModel):
@@ -320,6 +328,13 @@ def _guarded(kind: str, item: Any, owner: str) -> Any:
     if isinstance(item, OutputFormat):
         what = f"output format {item.name!r} (render)"
         return attrs.evolve(item, render=guard.Guarded(item.render, owner, what, str, "a str"))
+    if isinstance(item, AnalysisKind):
+        what = f"analysis kind {item.id!r}"
+        return attrs.evolve(
+            item,
+            read=guard.Guarded(item.read, owner, f"{what} (read)"),
+            solve=guard.Guarded(item.solve, owner, f"{what} (solve)", Section, "a Section"),
+        )
     return item  # a bundled case is data; an invalid item is refused by the registry
 
 
