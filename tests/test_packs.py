@@ -65,9 +65,12 @@ def test_packs_are_discovered_through_entry_points(entry_point_host):
         assert sorted(record.contributes["domain_models"]) == ids
         for model_id in ids:
             assert entry_point_host.registry.owner("domain_models", model_id) == name
-    assert entry_point_host.lookup("domain_models", "sakhalin2.lng_supply") is LNG_SUPPLY
-    assert (
-        entry_point_host.lookup("domain_models", "fisheries.reciprocal_quota") is RECIPROCAL_QUOTA
+    # the packs' own models, their build functions run under guard (linkage.guard)
+    assert entry_point_host.lookup("domain_models", "sakhalin2.lng_supply").build.fn is (
+        LNG_SUPPLY.build
+    )
+    assert entry_point_host.lookup("domain_models", "fisheries.reciprocal_quota").build.fn is (
+        RECIPROCAL_QUOTA.build
     )
 
 
@@ -83,7 +86,7 @@ def test_registered_adds_a_pack_for_the_block_only(linkage_host):
     with registered(linkage_host, linkage_fisheries, "fisheries") as record:
         assert record.status == "ok"
         model = linkage_host.lookup("domain_models", "fisheries.access_for_payment")
-        assert model is ACCESS_FOR_PAYMENT
+        assert model.build.fn is ACCESS_FOR_PAYMENT.build  # under guard
     assert "fisheries.access_for_payment" not in linkage_host.registry.ids("domain_models")
     assert "fisheries" not in linkage_host.records
     # registering the same pack again works: nothing was left behind
@@ -92,7 +95,7 @@ def test_registered_adds_a_pack_for_the_block_only(linkage_host):
     # without a name, the module's name is used
     with registered(linkage_host, linkage_sakhalin2) as record:
         assert record.name == "linkage_sakhalin2"
-        assert linkage_host.lookup("domain_models", "sakhalin2.lng_supply") is LNG_SUPPLY
+        assert linkage_host.lookup("domain_models", "sakhalin2.lng_supply").id == LNG_SUPPLY.id
     assert "sakhalin2.lng_supply" not in linkage_host.registry.ids("domain_models")
 
 

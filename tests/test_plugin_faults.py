@@ -149,6 +149,14 @@ CALLS = {
 }
 
 
+def test_a_plugin_strategy_is_analysed_by_its_own_conditions(site: Path) -> None:
+    """It was not: the separate thresholds treated it as a T-period strategy (AttributeError)."""
+    hostile(site)
+    result = run(["analyze", "fz_strat", "-f", "json"])
+    assert result.status == 0, result.err
+    assert json.loads(result.out)["strategy_options"] == {"kind": "fz_grim"}
+
+
 @pytest.mark.parametrize("point", sorted(CALLS))
 @pytest.mark.parametrize("kind", ["raise", "exit", "wrong"])
 def test_call_time_fault_names_the_distribution_and_the_contribution(

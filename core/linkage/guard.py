@@ -175,7 +175,8 @@ def _leave(call: _Call | None) -> None:
         _arm()
         return
     signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, _SAVED.handler)
+    # None: a handler not installed from Python, which cannot be put back; the default then
+    signal.signal(signal.SIGALRM, signal.SIG_DFL if _SAVED.handler is None else _SAVED.handler)
     if _SAVED.deadline is not None and not _SAVED.fired:
         signal.setitimer(signal.ITIMER_REAL, max(_SAVED.deadline - time.monotonic(), 1e-4))
 

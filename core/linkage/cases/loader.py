@@ -555,11 +555,11 @@ def _analyses(
             r.error(path, str(exc))
             continue
         if len(r.errors) == before and spec is None:  # a bug in the kind: never drop silently
-            host = host or get_host()
-            owner = host.records[registry.owner("analysis_kinds", kind_id)].describe()
+            owner = (host or get_host()).records[registry.owner("analysis_kinds", kind_id)]
             r.error(
                 path,
-                f"{owner}: analysis kind {kind_id!r} read no specification and reported no error",
+                f"{owner.describe()}: analysis kind {kind_id!r} read no specification and "
+                "reported no error",
             )
         if len(r.errors) == before and spec is not None:
             specs.append(AnalysisSpec(kind, aid, title, spec, path))
