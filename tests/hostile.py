@@ -82,6 +82,16 @@ from linkage.model.strategies import Strategy
 from linkage.models import DomainModel, Parameter
 from linkage.registry import BundledCase, OutputFormat, StrategyType
 
+
+
+def _stubborn():
+    while True:
+        try:
+            time.sleep(0.01)
+        except BaseException:
+            pass
+
+
 {at_import}
 
 
@@ -209,6 +219,8 @@ def fault_code(kind: str, point: str) -> str:
         "print": "print('noise from a plugin')",
         "hang": "while True: time.sleep(0.01)",
         "wrong": WRONG[point],
+        # not in KINDS (the watchdog ends the process): catches every interruption, for ever
+        "stubborn": "_stubborn()",
     }[kind]
 
 

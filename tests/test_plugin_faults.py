@@ -275,6 +275,23 @@ def test_a_hanging_plugin_is_stopped_and_named(site: Path, point: str) -> None:
     assert_clean(result)
 
 
+def test_a_plugin_that_cannot_be_interrupted_ends_the_process_naming_it(site: Path) -> None:
+    hostile(site, "stubborn", "model.build")
+    env = {**os.environ, "PYTHONPATH": str(site), "LINKAGE_LOAD_PLUGINS": "fz"}
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "linkage", "--plugin-timeout", "0.2", "analyze", "fz_model"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert time.monotonic() - start < 30
+    assert done.returncode == 1 and done.stdout == ""
+    assert f"plugin 'fz' ({DIST}) failed in domain model 'fz.pd' (build)" in done.stderr
+    assert "could not be interrupted" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_the_time_limit_has_a_flag(site: Path) -> None:
     hostile(site, "hang", "format.render")
     result = run(["--plugin-timeout", "0.5", "analyze", "example", "-f", "fz"])

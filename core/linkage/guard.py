@@ -14,9 +14,12 @@ time a domain model's ``build``, a strategy type's ``build`` and its strategy's
   on standard output stays clean;
 * bounds the call's wall-clock time: ``LINKAGE_PLUGIN_TIMEOUT`` seconds (default
   :data:`DEFAULT_TIMEOUT`; ``0`` for no limit), by ``SIGALRM`` on the main thread of a POSIX
-  process. A plugin that catches the interruption is interrupted again until it returns. Not
-  bounded: a single long call into C code (a huge integer power, a blocking system call that
-  ignores signals), calls on other threads, and any call on Windows.
+  process. A plugin that catches the interruption is interrupted again every 50 ms; one that
+  catches every interruption is ended by a watchdog thread, which stops the process with status 1
+  and a message naming the plugin :func:`grace` seconds after the limit. Not bounded: one long
+  call into C code that holds the interpreter lock (a regular expression backtracking, a huge
+  integer power: neither the signal nor the watchdog thread runs until it returns), calls on other
+  threads, and any call on Windows.
 
 With ``LINKAGE_DEBUG`` set, the traceback of each contained fault is printed on standard error.
 """
@@ -145,6 +148,51 @@ def _arm() -> None:
     signal.setitimer(signal.ITIMER_REAL, max(min(deadlines) - time.monotonic(), 1e-4), _REPEAT)
 
 
+class _Watchdog:
+    """The last resort: a thread that ends the process when the outermost guarded call is still
+    running :func:`grace` seconds after its limit (plugin code catching every interruption)."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.deadline: float | None = None
+        self.message = ""
+        self.idle = True
+        self.pid = 0  # the process whose thread this is (a forked worker starts its own)
+
+    def arm(self, deadline: float, message: str) -> None:
+        with self.cond:
+            self.deadline, self.message = deadline, message
+            if self.pid != os.getpid():
+                self.pid = os.getpid()
+                threading.Thread(target=self._run, name="linkage-guard", daemon=True).start()
+            elif self.idle:
+                self.cond.notify()
+
+    def disarm(self) -> None:
+        with self.cond:
+            self.deadline = None  # the thread sees it when it wakes
+
+    def _run(self) -> None:
+        with self.cond:
+            while True:
+                self.idle = self.deadline is None
+                left = None if self.deadline is None else self.deadline - time.monotonic()
+                if left is None or left > 0:
+                    self.cond.wait(left)
+                    continue
+                os.write(2, f"linkage: error: {self.message}\n".encode(errors="replace"))
+                os._exit(1)
+
+
+_WATCHDOG = _Watchdog()
+
+
+def grace(limit: float) -> float:
+    """Seconds after a call's limit before the watchdog ends the process: as long as the limit,
+    at least one second, at most ten."""
+    return min(max(limit, 1.0), 10.0)
+
+
 def _can_time() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
@@ -160,6 +208,13 @@ def _enter(owner: str, what: str) -> _Call | None:
         remaining, _ = signal.setitimer(signal.ITIMER_REAL, 0)
         _SAVED.deadline = now + remaining if remaining else None
         _SAVED.fired = False
+        if call.deadline is not None:
+            _WATCHDOG.arm(
+                call.deadline + grace(limit),
+                f"{owner} failed in {what}: did not return within {limit:g} s and could not be "
+                f"interrupted (it catches the interruption); linkage stopped (the plugin time "
+                f"limit: --plugin-timeout SECONDS or {TIMEOUT_ENV})",
+            )
     _STACK.append(call)
     _arm()
     return call
@@ -174,6 +229,7 @@ def _leave(call: _Call | None) -> None:
     if _STACK:
         _arm()
         return
+    _WATCHDOG.disarm()
     signal.setitimer(signal.ITIMER_REAL, 0)
     # None: a handler not installed from Python, which cannot be put back; the default then
     signal.signal(signal.SIGALRM, signal.SIG_DFL if _SAVED.handler is None else _SAVED.handler)
