@@ -5,6 +5,7 @@ and contained, standard output kept clean, a time limit. One regression test (or
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import signal
@@ -370,3 +371,13 @@ def test_plugin_output_on_threads_leaves_stdout_in_place(
     assert sys.stdout is original
     out, err = capsys.readouterr()
     assert set(out.split()) == {"core"} and "plugin 0" in err and "plugin 2" in err
+
+
+def test_a_plugin_replacing_stdout_does_not_keep_it() -> None:
+    original = sys.stdout
+
+    def hijack() -> None:
+        sys.stdout = io.StringIO()
+
+    guard.run(hijack, owner="plugin 'x'", what="import")
+    assert sys.stdout is original

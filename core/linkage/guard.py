@@ -264,6 +264,8 @@ class _Switch:
 
 @attrs.define
 class _Redirect:
+    """The switch standing for ``sys.stdout``, and how many guarded calls are in progress."""
+
     switch: _Switch | None = None  # in place while any thread is in a guarded call
     calls: int = 0
 
@@ -287,8 +289,7 @@ def _stdout_back() -> None:
     with _LOCK:
         _OUT.calls -= 1
         if not _OUT.calls and _OUT.switch is not None:
-            if sys.stdout is _OUT.switch:  # else someone replaced it since: leave theirs
-                sys.stdout = _OUT.switch.stdout
+            sys.stdout = _OUT.switch.stdout  # also if the plugin replaced sys.stdout
             _OUT.switch = None
 
 

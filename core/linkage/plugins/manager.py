@@ -257,7 +257,7 @@ class PluginHost:
 
             def register(item: Any, _kind: str = kind) -> None:
                 if not record.builtin:
-                    item = _guarded(_kind, item, record.describe())
+                    item = _guarded(item, record.describe())
                 self.registry.add(_kind, item, name)
                 if self.trace:
                     print(f"linkage:   {name!r} registered {_kind} {item.id!r}", file=sys.stderr)
@@ -316,7 +316,7 @@ def _detail(exc: LinkageError) -> str:
     return exc.detail if isinstance(exc, guard.PluginFault) else guard.first_line(exc)
 
 
-def _guarded(kind: str, item: Any, owner: str) -> Any:
+def _guarded(item: Any, owner: str) -> Any:
     """A third-party contribution whose code runs under :mod:`linkage.guard`."""
     if isinstance(item, DomainModel):
         what = f"domain model {item.id!r} (build)"
