@@ -29,6 +29,7 @@ from linkage.errors import CaseWarning, ModelError
 from linkage.findings import Section
 from linkage.model.game import Game
 from linkage.model.structure import LinkageStructure
+from linkage.theory.stagegame import Derivation
 from linkage.values import exact, substitute
 
 OBSERVED_STATES = ("cooperating", "restructured", "partial", "suspended", "defected", "unknown")
@@ -294,6 +295,8 @@ class DomainInfo:
     source: str = ""
     note: str = ""
     cite: tuple[str, ...] = attrs.field(default=(), converter=_keys)
+    stage_game: Derivation | None = attrs.field(default=None, eq=False)
+    """For a domain given as a stage game (``game = {...}``): the game and what was read off it."""
 
 
 @attrs.frozen(eq=False)

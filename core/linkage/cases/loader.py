@@ -50,6 +50,7 @@ from linkage.cases.case import (
 from linkage.cases.case import written as written_text
 from linkage.cases.dates import DATE_FORMS, day, normalise
 from linkage.cases.locate import key_lines, line_of
+from linkage.cases.read_stagegame import read_game
 from linkage.cases.read_uncertainty import (
     DIST_KEYS,
     check_used,
@@ -107,6 +108,7 @@ DOMAIN_KEYS = (
     "kind",
     "payoffs",
     "model",
+    "game",
     "roles",
     "params",
     "salience",
@@ -919,15 +921,22 @@ def _domain(
             found=kind,
         )
         kind = "cardinal"
-    if ("payoffs" in table) == ("model" in table):
+    if sum(key in table for key in ("payoffs", "model", "game")) != 1:
         r.error(
             path,
-            "give either 'payoffs' or 'model'",
-            expected="exactly one of payoffs (reduced form) or model (a plugin's domain model)",
+            "give one of 'payoffs', 'model' or 'game'",
+            expected="exactly one of payoffs (reduced form), model (a plugin's domain model) "
+            "or game (the stage game's payoff matrices)",
         )
         return None
     payoffs: dict[str, StagePayoffs] = {}
-    if "payoffs" in table:
+    stage_game = None
+    if "game" in table:
+        read = read_game(table["game"], f"{path}.game", players, names, r)
+        if read is None:
+            return None
+        payoffs, stage_game = read
+    elif "payoffs" in table:
         ptable = r.table(table["payoffs"], f"{path}.payoffs")
         if ptable is None:
             return None
@@ -988,6 +997,7 @@ def _domain(
         source=r.string(table, "source", path),
         note=r.string(table, "note", path),
         cite=_cites(table, path, r),
+        stage_game=stage_game,
     )
 
 
