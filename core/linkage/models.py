@@ -221,3 +221,43 @@ class DomainModel:
 def _did_you_mean(name: str, options: list[str]) -> str:
     close = difflib.get_close_matches(name, options, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def matrix_model(
+    id: str,
+    title: str,
+    roles: tuple[str, ...],
+    parameters: tuple[Parameter, ...],
+    actions: Mapping[str, tuple[str, ...]],
+    payoffs: Callable[[Mapping[str, sympy.Expr]], Mapping[str, Any]],
+    cooperate: Mapping[str, str],
+    *,
+    punish: str = "nash",
+    equilibrium: Any = None,
+    stick: Any = None,
+    description: str = "",
+) -> DomainModel:
+    """A :class:`DomainModel` whose payoffs are read off a stage game in matrix form.
+
+    ``payoffs`` maps parameter values (by name) to each role's payoff array, indexed by the roles'
+    actions in role order (rows: the first role's actions); ``cooperate``, ``punish``,
+    ``equilibrium`` and ``stick`` say how ``C``, ``D``, ``N`` (and ``P``, ``DP``) follow, as in a
+    case file's ``game`` table (:mod:`linkage.theory.stagegame`).
+
+    >>> pd = matrix_model(
+    ...     "demo.matrix_pd", "A prisoner's dilemma as a matrix", ("row", "col"),
+    ...     (Parameter("t", "temptation", "", 1, low=0),),
+    ...     {"row": ("c", "d"), "col": ("c", "d")},
+    ...     lambda p: {"row": [[3, 0], [3 + p["t"], 1]], "col": [[3, 3 + p["t"]], [0, 1]]},
+    ...     {"row": "c", "col": "c"})
+    >>> pd.payoffs()["row"]
+    StagePayoffs(C=3, D=4, N=1, P=None, DP=None)
+    """
+    from linkage.theory.stagegame import StageGame, StageGameSpec, derive
+
+    def build(values: Mapping[str, sympy.Expr]) -> Mapping[str, StagePayoffs]:
+        game = StageGame.from_matrices(roles, actions, payoffs(values))
+        spec = StageGameSpec(game, cooperate, punish, equilibrium, stick)
+        return derive(spec)[0]
+
+    return DomainModel(id, title, roles, parameters, build, description=description)

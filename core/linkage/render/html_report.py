@@ -46,6 +46,7 @@ from linkage.render.html import (
     threshold_math,
 )
 from linkage.render.report import CaseReport, count, yes
+from linkage.render.stagegame import caption, matrix, stage_games
 from linkage.render.text import holds
 from linkage.render.timeline import (
     LEGEND,
@@ -402,6 +403,9 @@ def case_section(
             '<p class="note">Sources: ' + "; ".join(escape(s) for s in case.sources) + "</p>"
         )
     out.append(_parameters(report))
+    for k, d in stage_games(case):
+        out.append(f'<p class="note">{escape(caption(k, d))}</p>')
+        out.append(table(*matrix(d, escape, lambda v: math(v, report.notation))))
     columns = (
         "hypothesis",
         "linked",

@@ -33,6 +33,7 @@ from linkage.render.formulas import (
 )
 from linkage.render.maths import Notation
 from linkage.render.report import CaseReport, threshold_number, yes
+from linkage.render.stagegame import caption, matrix, stage_games
 from linkage.render.text import _number, holds, interval_text
 
 PREAMBLE = r"\usepackage{amsmath,booktabs}"
@@ -263,6 +264,9 @@ def render_latex(report: CaseReport) -> str:
         ],
     )
     held = [k for k, v in a.separate_sustainable.items() if v]
+    for k, d in stage_games(case):
+        out.append(latex_escape(caption(k, d)) + ".")
+        out += _tabular(*matrix(d, latex_escape, lambda v: _math(notation.latex(v))))
     out.append(
         "Holds: the whole package is self-enforcing at each player's $\\delta$; helps: linkage "
         "makes it so where the domains alone are not. Each domain alone (separate enforcement) "

@@ -6,6 +6,7 @@ from __future__ import annotations
 from linkage.render.findings import section_markdown
 from linkage.render.formulas import KINDS, TEXT_NAMES, Formula, cleared, rule
 from linkage.render.report import CaseReport, fmt_threshold, threshold_number, yes
+from linkage.render.stagegame import caption, matrix, stage_games
 from linkage.render.text import _aggregate, _number, _sets, holds, interval_text
 
 
@@ -62,6 +63,9 @@ def render_markdown(report: CaseReport) -> str:
         ],
     )
     held = [k for k, v in a.separate_sustainable.items() if v]
+    for k, d in stage_games(case):
+        out += ["", caption(k, d) + ".", ""]
+        out += _table(*matrix(d, str, report.notation.text))
     out += [
         "",
         "Each domain alone (separate enforcement) holds in: " + (", ".join(held) or "none") + ".",

@@ -17,6 +17,7 @@ from linkage.engine.analysis import Analysis, Interval
 from linkage.render.findings import section_text
 from linkage.render.formulas import TEXT_NAMES, Aggregate, Formula, cleared, rule
 from linkage.render.report import CaseReport, count, fmt_threshold, threshold_number, yes
+from linkage.render.stagegame import caption, matrix, stage_games
 
 
 def table(rows: list[list[str]], indent: str = "  ") -> list[str]:
@@ -197,6 +198,10 @@ def render_text(report: CaseReport) -> str:
             for p in g.players
         )
     )
+    for k, d in stage_games(case):
+        lines.append(caption(k, d))
+        head, rows = matrix(d, str, report.notation.text)
+        lines += table([head, *rows])
     first = book.formulas(a, next(iter(a.separate_constraints[g.players[0]].values())))[0]
     lines += [
         "",

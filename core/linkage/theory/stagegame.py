@@ -307,9 +307,7 @@ def _minimum(values: Sequence[sympy.Expr]) -> sympy.Expr:
 def best_deviation(game: StageGame, i: int, profile: Profile) -> sympy.Expr:
     r""":math:`D_i = \max_{a_i \ne c_i} u_i(a_i, c_{-i})`; ``C_i`` itself when player ``i`` has a
     single action (nothing to deviate to)."""
-    others = [
-        game.payoff(i, _with(profile, i, a)) for a in range(game.shape[i]) if a != profile[i]
-    ]
+    others = [game.payoff(i, _with(profile, i, a)) for a in range(game.shape[i]) if a != profile[i]]
     return _maximum(others) if others else game.payoff(i, profile)
 
 
@@ -332,10 +330,11 @@ class Equilibrium:
 
     def label(self, game: StageGame) -> str:
         if self.pure:
-            return game.label(tuple(next(k for k, p in enumerate(s) if p == 1) for s in self.strategies))
+            return game.label(
+                tuple(next(k for k, p in enumerate(s) if p == 1) for s in self.strategies)
+            )
         return "; ".join(
-            f"{player}: "
-            + " + ".join(f"{p} {a}" for a, p in zip(acts, s, strict=True) if p != 0)
+            f"{player}: " + " + ".join(f"{p} {a}" for a, p in zip(acts, s, strict=True) if p != 0)
             for player, acts, s in zip(game.players, game.actions, self.strategies, strict=True)
         )
 
@@ -444,7 +443,7 @@ def _check_small(game: StageGame, what: str) -> None:
         raise StageGameError(
             "payoffs",
             f"{what} need numeric payoffs",
-            expected="numbers, or a pure equilibrium (equilibrium = \"pure\")",
+            expected='numbers, or a pure equilibrium (equilibrium = "pure")',
         )
     if max(game.shape) > MAX_MIXED_ACTIONS:
         raise StageGameError(
@@ -674,7 +673,7 @@ def choose_equilibrium(game: StageGame, choice: Any) -> tuple[Equilibrium, list[
         raise StageGameError(
             "equilibrium" if choice is not None else "payoffs",
             f"the stage game has no {what}Nash equilibrium",
-            expected="mixed equilibria (equilibrium = \"mixed\") or punish = \"minmax\""
+            expected='mixed equilibria (equilibrium = "mixed") or punish = "minmax"'
             if which == "pure"
             else None,
         )
@@ -691,7 +690,7 @@ def choose_equilibrium(game: StageGame, choice: Any) -> tuple[Equilibrium, list[
         raise StageGameError(
             "equilibrium",
             f"the stage game has {len(found)} {what}Nash equilibria: choose one",
-            expected="equilibrium = a number, \"pure\", \"mixed\" or a profile; "
+            expected='equilibrium = a number, "pure", "mixed" or a profile; '
             + _listing(game, found),
         )
     return found[0], found
@@ -754,9 +753,7 @@ def _expected(game: StageGame, i: int, mix: Sequence[Sequence[sympy.Expr]]) -> s
     return sympy.nsimplify(total) if total.is_number else total
 
 
-def _stick(
-    game: StageGame, choice: Any
-) -> tuple[list[tuple[sympy.Expr, sympy.Expr]], str]:
+def _stick(game: StageGame, choice: Any) -> tuple[list[tuple[sympy.Expr, sympy.Expr]], str]:
     if choice == "minmax":
         if len(game.players) != 2:
             raise StageGameError(
