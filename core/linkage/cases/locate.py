@@ -41,6 +41,14 @@ def key_lines(text: str) -> dict[str, int]:
         header = _HEADER.match(line)
         if header:
             name = ".".join(_split(header.group(2)))
+            # a sub-table of an array of tables ([domains.game] after [[domains]]) belongs to
+            # the array's last element
+            head = next(
+                (a for a in sorted(counters, key=len, reverse=True) if name.startswith(a + ".")),
+                None,
+            )
+            if head is not None:
+                name = f"{head}[{counters[head] - 1}]{name[len(head) :]}"
             if header.group(1) == "[[":
                 index = counters.get(name, 0)
                 counters[name] = index + 1

@@ -271,7 +271,7 @@ def _entries(
                 f"({', '.join(actions[depth])}); the whole matrix has shape "
                 + " x ".join(str(len(a)) for a in actions)
             ),
-            found=f"{'an array of ' + str(len(value)) + ' entries' if isinstance(value, list | tuple) else value!r}",
+            found=value,
         )
     return [
         _entries(v, f"{path}[{k}]", shape[1:], actions, players, convert)
@@ -508,6 +508,36 @@ def mixed_equilibria(game: StageGame) -> list[Equilibrium]:
     return found
 
 
+def degenerate(game: StageGame, found: Sequence[Equilibrium]) -> bool:
+    """Whether the two-player game shows itself degenerate: a pure strategy, or an equilibrium
+    mixture with support of size ``k``, has more than ``k`` pure best responses (von Stengel 2007,
+    Definition 3.2). Support enumeration may then miss equilibria (a continuum among them)."""
+    m, n = game.shape
+
+    def replies(i: int, mix: Sequence[sympy.Expr]) -> int:
+        def value(a: int) -> sympy.Expr:
+            return sum(
+                (p * game.payoff(i, (a, b) if i == 0 else (b, a)) for b, p in enumerate(mix)),
+                sympy.Integer(0),
+            )
+
+        values = [value(a) for a in range(game.shape[i])]
+        top = max(values)
+        return sum(1 for v in values if v == top)
+
+    pure_mixes = [(0, [sympy.Integer(int(k == a)) for k in range(n)]) for a in range(n)]
+    pure_mixes += [(1, [sympy.Integer(int(k == a)) for k in range(m)]) for a in range(m)]
+    if any(replies(i, mix) > 1 for i, mix in pure_mixes):
+        return True
+    for e in found:
+        x, y = e.strategies
+        if replies(0, y) > sum(1 for p in y if p != 0) or replies(1, x) > sum(
+            1 for p in x if p != 0
+        ):
+            return True
+    return False
+
+
 def equilibria(game: StageGame, which: str = "all") -> list[Equilibrium]:
     """The stage Nash equilibria to choose from: ``"pure"`` (exhaustive check), ``"mixed"`` (those
     with a mixed part) or ``"all"`` (pure and mixed for two-player numeric games, pure only
@@ -516,9 +546,12 @@ def equilibria(game: StageGame, which: str = "all") -> list[Equilibrium]:
         return pure_equilibria(game)
     if which == "mixed":
         return [e for e in mixed_equilibria(game) if not e.pure]
-    if len(game.players) == 2 and game.numeric and max(game.shape) <= MAX_MIXED_ACTIONS:
-        return mixed_equilibria(game)
-    return pure_equilibria(game)
+    return mixed_equilibria(game) if _small(game) else pure_equilibria(game)
+
+
+def _small(game: StageGame) -> bool:
+    """Whether mixed strategies are searched exactly: two players, numbers, few actions."""
+    return len(game.players) == 2 and game.numeric and max(game.shape) <= MAX_MIXED_ACTIONS
 
 
 @attrs.frozen
@@ -560,7 +593,7 @@ def minmax(game: StageGame, player: str | int) -> Minmax:
     column holds ``x`` below :math:`t`. Otherwise the pure minmax.
     """
     i = player if isinstance(player, int) else game.index(player)
-    if not (len(game.players) == 2 and game.numeric and max(game.shape) <= MAX_MIXED_ACTIONS):
+    if not _small(game):
         return _pure_minmax(game, i)
     to = _field(game)
     j = 1 - i
@@ -713,6 +746,8 @@ def derive(spec: StageGameSpec) -> tuple[dict[str, StagePayoffs], Derivation]:
         n_values = list(eq.payoffs)
         listed = tuple(e.label(game) for e in found)
         punishment = f"stage Nash equilibrium {eq.label(game)}"
+        if _small(game) and degenerate(game, found):
+            punishment += " (a degenerate game: support enumeration may miss equilibria)"
     elif spec.punish == "minmax":
         if spec.equilibrium is not None:
             raise StageGameError(
