@@ -282,7 +282,7 @@ def _entries(
 def _at(array: Any, profile: Profile) -> sympy.Expr:
     for k in profile:
         array = array[k]
-    return array  # type: ignore[no-any-return]
+    return array
 
 
 def _with(profile: Profile, i: int, a: int) -> Profile:
