@@ -51,6 +51,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "linkage.builtins.formats",
     "linkage.builtins.reduced_form",
     "linkage.builtins.cases",
+    "linkage.builtins.coalition",
 )
 """The core's own plugins, registered through the same hooks as third-party ones."""
 
