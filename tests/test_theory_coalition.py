@@ -281,4 +281,4 @@ def test_a_negative_cost_is_refused_with_its_key() -> None:
         load_case_text(CASE.replace("cost = { us = 0.5,", "cost = { us = -0.5,"))
     errors = getattr(info.value, "errors", [info.value])
     assert errors[0].location.key_path == "analyses[0].cost.us"
-    assert "not negative" in str(errors[0]) and errors[0].location.line == 24
+    assert "not negative" in str(errors[0]) and errors[0].location.line == 23
