@@ -13,7 +13,7 @@ and JSON. Values stay exact (sympy) until a renderer prints them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
 import attrs
@@ -31,6 +31,10 @@ def _value(value: Any) -> Value:
     if isinstance(value, int):
         return sympy.Integer(value)
     raise TypeError(f"a finding's value is a sympy expression or a string, not {value!r}")
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
 
 
 def _rows(rows: Any) -> tuple[tuple[Value, ...], ...]:
@@ -59,7 +63,7 @@ class ClosedForm:
 class Table:
     """A table of values; every row has as many cells as there are columns."""
 
-    columns: tuple[str, ...] = attrs.field(converter=tuple)
+    columns: tuple[str, ...] = attrs.field(converter=_strings)
     rows: tuple[tuple[Value, ...], ...] = attrs.field(converter=_rows)
     caption: str = ""
 

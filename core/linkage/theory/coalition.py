@@ -51,7 +51,7 @@ Coalition enforcement of sanctions and its collective-action problem: Martin (19
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -65,6 +65,10 @@ __all__ = ["Coalition", "CoalitionResult", "Constraint", "analyse", "constraints
 
 MAX_MEMBERS = 10
 """Every subset of the coalition is a state: at most ``2^10`` of them."""
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
 
 
 def _pairs(value: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, sympy.Expr]]:
@@ -85,7 +89,7 @@ class Coalition:
     ``temptation`` (a); zero where not given."""
 
     target: str
-    members: tuple[str, ...] = attrs.field(converter=tuple)
+    members: tuple[str, ...] = attrs.field(converter=_strings)
     C: sympy.Expr = attrs.field(converter=exact)
     D: sympy.Expr = attrs.field(converter=exact)
     N: sympy.Expr = attrs.field(converter=exact)
