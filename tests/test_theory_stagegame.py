@@ -137,7 +137,7 @@ def test_three_players_pure() -> None:
     g = StageGame.from_matrices(list("abc"), acts, u)
     payoffs, how = derive(StageGameSpec(g, {"a": "give", "b": "give", "c": "give"}))
     assert payoffs["a"] == StagePayoffs(C=1, D=2, N=0)
-    assert how.punishment == "stage Nash equilibrium (keep, keep, keep)"
+    assert how.punishment.startswith("stage Nash equilibrium (keep, keep, keep) (the only pure one")
     low, how = derive(StageGameSpec(g, ["give"] * 3, punish="minmax"))
     assert low["a"].N == 0 and "pure minmax" in how.punishment
     with pytest.raises(StageGameError, match="two-player games only"):
@@ -451,3 +451,32 @@ def test_minmax_punishment_never_milder_than_the_first_equilibrium() -> None:
         low, _ = derive(StageGameSpec(g, coop, punish="minmax"))
         for p in (R, C_):
             assert low[p].N <= nash[p].N
+
+
+def test_three_player_case_file_and_its_profile_table() -> None:
+    from linkage.render.report import CaseReport
+    from linkage.render.text import render_text
+
+    text = """\
+[case]
+id = "three"
+players = ["a", "b", "c"]
+discount = 0.6
+
+[[domains]]
+id = "pool"
+[domains.game]
+actions = { a = ["give", "keep"], b = ["give", "keep"], c = ["give", "keep"] }
+payoffs.a = [[[1, 0], [0, -1]], [[2, 1], [1, 0]]]
+payoffs.b = [[[1, 0], [2, 1]], [[0, -1], [1, 0]]]
+payoffs.c = [[[1, 2], [0, 1]], [[0, 1], [-1, 0]]]
+cooperate = ["give", "give", "give"]
+"""
+    case = load_case_text(text)
+    assert case.game.domain("pool").payoffs["c"] == StagePayoffs(C=1, D=2, N=0)
+    assert case.analysis().separate_thresholds["c"]["pool"].exact == Rational(1, 2)
+    out = render_text(CaseReport(case))
+    assert "give  give  give  1, 1, 1 *" in out and "keep  keep  keep  0, 0, 0" in out
+    e = only_error(text.replace("payoffs.c = [[[1, 2], [0, 1]]", "payoffs.c = [[[1, 2], [0]]"))
+    assert e.location.key_path == "domains[0].game.payoffs.c[0][1]"
+    assert "one per action of c" in str(e)

@@ -125,7 +125,9 @@ def _shown(t: Threshold) -> sympy.Basic | str:
         return t.status
     if t.status == "bounded" and t.upper is not None:
         return f"δ ≤ {sympy.sstr(t.upper)}"
-    return "a case split on the parameters' signs" if t.status == "piecewise" else t.status
+    if t.status == "piecewise":
+        return "; ".join(f"{_shown(piece)} if {sympy.sstr(cond)}" for cond, piece in t.pieces)
+    return t.status
 
 
 def solve(c: Coalition, case: Case) -> Section:

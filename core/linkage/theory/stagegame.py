@@ -748,6 +748,8 @@ def derive(spec: StageGameSpec) -> tuple[dict[str, StagePayoffs], Derivation]:
         punishment = f"stage Nash equilibrium {eq.label(game)}"
         if _small(game) and degenerate(game, found):
             punishment += " (a degenerate game: support enumeration may miss equilibria)"
+        elif not _small(game) and spec.equilibrium is None:
+            punishment += " (the only pure one; mixed equilibria are searched in two-player games with numeric payoffs)"
     elif spec.punish == "minmax":
         if spec.equilibrium is not None:
             raise StageGameError(
