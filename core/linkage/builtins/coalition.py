@@ -126,7 +126,10 @@ def _shown(t: Threshold) -> sympy.Basic | str:
     if t.status == "bounded" and t.upper is not None:
         return f"δ ≤ {sympy.sstr(t.upper)}"
     if t.status == "piecewise":
-        return "; ".join(f"{_shown(piece)} if {sympy.sstr(cond)}" for cond, piece in t.pieces)
+        return "; ".join(
+            f"{_shown(piece)} if " + sympy.sstr(cond).replace("<=", "≤").replace(">=", "≥")
+            for cond, piece in t.pieces
+        )
     return t.status
 
 
