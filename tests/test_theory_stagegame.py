@@ -480,3 +480,13 @@ cooperate = ["give", "give", "give"]
     e = only_error(text.replace("payoffs.c = [[[1, 2], [0, 1]]", "payoffs.c = [[[1, 2], [0]]"))
     assert e.location.key_path == "domains[0].game.payoffs.c[0][1]"
     assert "one per action of c" in str(e)
+
+
+def test_algebraic_payoffs_are_solved_exactly() -> None:
+    r2 = sympy.sqrt(2)
+    g = two([[r2, -1], [-1, 1]], [[-1, 1], [1, -r2]])
+    (eq,) = equilibria(g)
+    q = (6 - 2 * r2) / 7  # the column's weight on its first action: q√2 − (1 − q) = −q + (1 − q)
+    assert sympy.simplify(eq.strategies[1][0] - q) == 0
+    assert sympy.simplify(minmax(g, R).value - (q * r2 - (1 - q))) == 0
+    assert "(1/7 + 2*sqrt(2)/7) r0" in eq.label(g)

@@ -96,16 +96,6 @@ def _sign(x: Any) -> int | None:
     return None
 
 
-def _shape(value: Any) -> tuple[int, ...]:
-    shape = []
-    while isinstance(value, list | tuple):
-        shape.append(len(value))
-        if not value:
-            break
-        value = value[0]
-    return tuple(shape)
-
-
 @attrs.frozen
 class StageGame:
     """A finite normal-form game: ``players``, their ``actions`` and ``table``, the payoff vector
@@ -396,7 +386,7 @@ def _field(game: StageGame) -> Callable[[sympy.Expr], Any]:
 def _back(x: Any) -> sympy.Expr:
     if isinstance(x, Fraction):
         return sympy.Rational(x.numerator, x.denominator)
-    return sympy.nsimplify(x) if not isinstance(x, sympy.Basic) else sympy.simplify(x)
+    return sympy.radsimp(sympy.simplify(x))
 
 
 def _solve(rows: list[list[Any]], rhs: list[Any]) -> list[Any] | None:
