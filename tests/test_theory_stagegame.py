@@ -221,7 +221,7 @@ def test_case_file_errors_name_the_key() -> None:
     e = only_error(case(coop='["open", "shut"]'))
     assert e.location.key_path == "domains[0].game.cooperate[1]" and "unknown action" in str(e)
     e = only_error(case(extra='punish = "nash"\nequilibrium = "mixed"'))
-    assert e.location.key_path == "domains[0].game.payoffs" and "numeric payoffs" in str(e)
+    assert e.location.key_path == "domains[0].game.payoffs" and "need numeric (rational) payoffs" in str(e)
     e = only_error(
         case(us="[[1, -1], [-1, 1]]", extra='equilibrium = "pure"')
         .replace('payoffs.eu = [["3", "3 + c"], ["-c", 0]]', "payoffs.eu = [[-1, 1], [1, -1]]")
@@ -482,11 +482,14 @@ cooperate = ["give", "give", "give"]
     assert "one per action of c" in str(e)
 
 
-def test_algebraic_payoffs_are_solved_exactly() -> None:
+def test_irrational_payoffs_get_pure_methods_said_so() -> None:
     r2 = sympy.sqrt(2)
-    g = two([[r2, -1], [-1, 1]], [[-1, 1], [1, -r2]])
-    (eq,) = equilibria(g)
-    q = (6 - 2 * r2) / 7  # the column's weight on its first action: q√2 − (1 − q) = −q + (1 − q)
-    assert sympy.simplify(eq.strategies[1][0] - q) == 0
-    assert sympy.simplify(minmax(g, R).value - (q * r2 - (1 - q))) == 0
-    assert "(1/7 + 2*sqrt(2)/7) r0" in eq.label(g)
+    g = two([[r2, 0], [3, 1]], [[r2, 3], [0, 1]])
+    payoffs, how = derive(StageGameSpec(g, ["r0", "c0"]))
+    assert payoffs[R] == StagePayoffs(C=r2, D=3, N=1)
+    assert "mixed equilibria are searched in two-player games with rational payoffs" in (
+        how.punishment
+    )
+    assert minmax(g, R).method.startswith("pure minmax")
+    with pytest.raises(StageGameError, match="numeric"):
+        derive(StageGameSpec(g, ["r0", "c0"], equilibrium="mixed"))

@@ -9,14 +9,14 @@ expressions in the case's parameters). From a named cooperative profile :math:`c
   maximum: a tie between deviations changes nothing; with parameters whose order is unknown it is
   sympy's ``Max``, exact for every value);
 * :math:`N_i = u_i(\sigma^*)` at a chosen stage Nash equilibrium :math:`\sigma^*`, pure (every
-  profile checked against every unilateral deviation) or, in two-player games with numeric
-  payoffs, mixed (support enumeration with exact rational or algebraic arithmetic: for supports
+  profile checked against every unilateral deviation) or, in two-player games with rational
+  payoffs (numbers), mixed (support enumeration in exact rational arithmetic: for supports
   :math:`I, J` of equal size, the opponent's mixture makes the player indifferent on its support,
   and nothing outside the support does better; Nash 1951, von Stengel 2007);
 * or, for ``punish = "minmax"``, :math:`N_i = v_i = \min_{\sigma_{-i}} \max_{a_i}
   u_i(a_i, \sigma_{-i})`, the minmax value: no equilibrium of the repeated game can give player
   :math:`i` less, so the thresholds it gives are the lowest that any punishment can reach
-  (Fudenberg & Maskin 1986). In two-player games with numeric payoffs it is exact over mixed
+  (Fudenberg & Maskin 1986). In two-player games with rational payoffs it is exact over mixed
   punishments: the value of the zero-sum game :math:`u_i`, found on the square submatrices that
   carry an optimal pair (Shapley & Snow 1950). Otherwise (more players, or parameters) it is the
   pure minmax :math:`\min_{a_{-i}} \max_{a_i} u_i(a)`, an upper bound of the mixed one; the
@@ -183,8 +183,9 @@ class StageGame:
         return itertools.product(*(range(m) for m in self.shape))
 
     @property
-    def numeric(self) -> bool:
-        return all(v.is_number for vec in self.table.values() for v in vec)
+    def rational(self) -> bool:
+        """Whether every payoff is a rational number (what mixed strategies are searched on)."""
+        return all(isinstance(v, sympy.Rational) for vec in self.table.values() for v in vec)
 
     def payoff(self, i: int, profile: Profile) -> sympy.Expr:
         return self.table[profile][i]
@@ -324,7 +325,12 @@ class Equilibrium:
                 tuple(next(k for k, p in enumerate(s) if p == 1) for s in self.strategies)
             )
         return "; ".join(
-            f"{player}: " + " + ".join(f"{p} {a}" for a, p in zip(acts, s, strict=True) if p != 0)
+            f"{player}: "
+            + " + ".join(
+                f"{p if p.is_Rational else f'({p})'} {a}"
+                for a, p in zip(acts, s, strict=True)
+                if p != 0
+            )
             for player, acts, s in zip(game.players, game.actions, self.strategies, strict=True)
         )
 
@@ -374,50 +380,43 @@ def pure_equilibria(game: StageGame) -> list[Equilibrium]:
     return found
 
 
-# --- exact linear algebra over Fractions (rational games) or sympy numbers (algebraic ones) ---
+# --- exact linear algebra over Fractions ---
 
 
-def _field(game: StageGame) -> Callable[[sympy.Expr], Any]:
-    if all(isinstance(v, sympy.Rational) for vec in game.table.values() for v in vec):
-        return lambda v: Fraction(int(v.p), int(v.q))
-    return lambda v: v
+def _to(v: sympy.Expr) -> Fraction:
+    return Fraction(int(v.p), int(v.q))
 
 
-def _back(x: Any) -> sympy.Expr:
-    if isinstance(x, Fraction):
-        return sympy.Rational(x.numerator, x.denominator)
-    return sympy.radsimp(sympy.simplify(x))
+def _back(x: Fraction) -> sympy.Expr:
+    return sympy.Rational(x.numerator, x.denominator)
 
 
-def _solve(rows: list[list[Any]], rhs: list[Any]) -> list[Any] | None:
-    """The unique solution of a square linear system by Gaussian elimination with exact pivots,
-    ``None`` when the matrix is singular (or a pivot's sign cannot be decided)."""
+def _solve(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """The unique solution of a square linear system by Gauss-Jordan elimination in exact
+    fractions, ``None`` when the matrix is singular."""
     n = len(rows)
     m = [[*r, b] for r, b in zip(rows, rhs, strict=True)]
     for col in range(n):
-        pivot = next((r for r in range(col, n) if _sign(m[r][col]) not in (0, None)), None)
+        pivot = next((r for r in range(col, n) if m[r][col] != 0), None)
         if pivot is None:
             return None
         m[col], m[pivot] = m[pivot], m[col]
         for r in range(n):
-            if r != col and _sign(m[r][col]) != 0:
+            if r != col and m[r][col] != 0:
                 f = m[r][col] / m[col][col]
                 m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=True)]
-                if not isinstance(m[r][0], Fraction):
-                    m[r] = [sympy.expand(x) for x in m[r]]
     return [m[r][n] / m[r][r] for r in range(n)]
 
 
-def _indifferent(a: list[list[Any]], rows: Sequence[int], cols: Sequence[int]) -> list[Any] | None:
+def _indifferent(
+    a: list[list[Fraction]], rows: Sequence[int], cols: Sequence[int]
+) -> list[Fraction] | None:
     """The mixture ``y`` on ``cols`` (``|rows| = |cols|``) making every row of ``rows`` earn the same
     value ``u`` against it: unknowns ``y_J, u``; returns ``[*y, u]`` or ``None``."""
     k = len(cols)
-    system = [[a[r][c] for c in cols] + [-1] for r in rows] + [[1] * k + [0]]
-    zero, one = a[0][0] * 0, a[0][0] * 0 + 1
-    return _solve(
-        [[x * one if isinstance(x, int) else x for x in row] for row in system],
-        [zero] * k + [one],
-    )
+    one, zero = Fraction(1), Fraction(0)
+    system = [[a[r][c] for c in cols] + [-one] for r in rows] + [[one] * k + [zero]]
+    return _solve(system, [zero] * k + [one])
 
 
 def _subsets(m: int, k: int) -> Iterator[tuple[int, ...]]:
@@ -429,10 +428,10 @@ def _check_small(game: StageGame, what: str) -> None:
         raise StageGameError(
             "", f"{what} are found exactly for two-player games only", found=len(game.players)
         )
-    if not game.numeric:
+    if not game.rational:
         raise StageGameError(
             "payoffs",
-            f"{what} need numeric payoffs",
+            f"{what} need numeric (rational) payoffs",
             expected='numbers, or a pure equilibrium (equilibrium = "pure")',
         )
     if max(game.shape) > MAX_MIXED_ACTIONS:
@@ -445,7 +444,7 @@ def _check_small(game: StageGame, what: str) -> None:
 
 
 def _matrices(game: StageGame) -> tuple[list[list[Any]], list[list[Any]]]:
-    to = _field(game)
+    to = _to
     m, n = game.shape
     a = [[to(game.payoff(0, (r, c))) for c in range(n)] for r in range(m)]
     b = [[to(game.payoff(1, (r, c))) for c in range(n)] for r in range(m)]
@@ -453,7 +452,7 @@ def _matrices(game: StageGame) -> tuple[list[list[Any]], list[list[Any]]]:
 
 
 def mixed_equilibria(game: StageGame) -> list[Equilibrium]:
-    r"""Every equilibrium of a two-player game with numeric payoffs found by support enumeration
+    r"""Every equilibrium of a two-player game with rational payoffs found by support enumeration
     over supports of equal size (every equilibrium of a nondegenerate game; von Stengel 2007,
     Algorithm 3.4), pure ones included, exact. Supports :math:`I, J` with :math:`|I| = |J| = k`:
     :math:`y` on :math:`J` with :math:`(Ay)_r = u` for :math:`r \in I`, :math:`x` on :math:`I`
@@ -530,7 +529,7 @@ def degenerate(game: StageGame, found: Sequence[Equilibrium]) -> bool:
 
 def equilibria(game: StageGame, which: str = "all") -> list[Equilibrium]:
     """The stage Nash equilibria to choose from: ``"pure"`` (exhaustive check), ``"mixed"`` (those
-    with a mixed part) or ``"all"`` (pure and mixed for two-player numeric games, pure only
+    with a mixed part) or ``"all"`` (pure and mixed for two-player rational games, pure only
     otherwise)."""
     if which == "pure":
         return pure_equilibria(game)
@@ -541,7 +540,7 @@ def equilibria(game: StageGame, which: str = "all") -> list[Equilibrium]:
 
 def _small(game: StageGame) -> bool:
     """Whether mixed strategies are searched exactly: two players, numbers, few actions."""
-    return len(game.players) == 2 and game.numeric and max(game.shape) <= MAX_MIXED_ACTIONS
+    return len(game.players) == 2 and game.rational and max(game.shape) <= MAX_MIXED_ACTIONS
 
 
 @attrs.frozen
@@ -574,7 +573,7 @@ def _pure_minmax(game: StageGame, i: int) -> Minmax:
 def minmax(game: StageGame, player: str | int) -> Minmax:
     r"""The minmax value :math:`v_i = \min_{\sigma_{-i}} \max_{a_i} u_i(a_i, \sigma_{-i})`.
 
-    Two players, numeric payoffs: exact over mixed punishments. :math:`v_i` is the value of the
+    Two players, rational payoffs: exact over mixed punishments. :math:`v_i` is the value of the
     zero-sum game with matrix :math:`u_i` (von Neumann), and an optimal pair is carried by a square
     submatrix (Shapley & Snow 1950): for rows :math:`I` of ``i`` and columns :math:`J` of the
     punisher, :math:`|I| = |J|`, solve for ``y`` on :math:`J` equalising the rows of :math:`I` at
@@ -585,7 +584,7 @@ def minmax(game: StageGame, player: str | int) -> Minmax:
     i = player if isinstance(player, int) else game.index(player)
     if not _small(game):
         return _pure_minmax(game, i)
-    to = _field(game)
+    to = _to
     j = 1 - i
     mi, mj = game.shape[i], game.shape[j]
 
@@ -739,7 +738,10 @@ def derive(spec: StageGameSpec) -> tuple[dict[str, StagePayoffs], Derivation]:
         if _small(game) and degenerate(game, found):
             punishment += " (a degenerate game: support enumeration may miss equilibria)"
         elif not _small(game) and spec.equilibrium is None:
-            punishment += " (the only pure one; mixed equilibria are searched in two-player games with numeric payoffs)"
+            punishment += (
+                " (the only pure one; mixed equilibria are searched in two-player games with "
+                "rational payoffs)"
+            )
     elif spec.punish == "minmax":
         if spec.equilibrium is not None:
             raise StageGameError(
