@@ -165,6 +165,9 @@ def test_shape_and_action_errors() -> None:
     with pytest.raises(StageGameError) as info:
         derive(StageGameSpec(PD, {R: "r0", C_: "cooperate"}))
     assert info.value.path == "cooperate.col" and "r0" not in str(info.value.expected)
+    with pytest.raises(StageGameError) as info:
+        StageGame.from_matrices(["a", "b"], {"a": ["x", "<b>"], "b": ["y"]}, {})
+    assert info.value.path == "actions.a" and info.value.found == "<b>"
 
 
 # -- the case file --------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """The stage games of a case's domains given as matrices, laid out for every output format.
 
 Two players: a matrix with a row per action of the first and a column per action of the second
-(the corner says ``first / second``),
-each cell ``u_1, u_2`` (the cooperative profile starred). More players: a row per pure profile.
-Each renderer supplies its own way of writing names and values (escaped for its format).
+(the corner says ``first / second``), each cell ``u_1, u_2``, the cooperative profile starred.
+More players: a row per pure profile. Each renderer supplies its own way of writing names and
+values (escaped for its format).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ def matrix(
     """Head and rows of the game's table; ``name`` writes a player or action name, ``value`` a
     payoff."""
     g = d.game
-    star = "*"
     if len(g.players) == 2:
         head = [f"{name(g.players[0])} / {name(g.players[1])}", *map(name, g.actions[1])]
         rows = []
@@ -38,15 +37,14 @@ def matrix(
             cells = []
             for c in range(len(g.actions[1])):
                 cell = ", ".join(value(v) for v in g.table[(r, c)])
-                cells.append(cell + (f" {star}" if (r, c) == d.cooperate else ""))
+                cells.append(cell + (" *" if (r, c) == d.cooperate else ""))
             rows.append([name(action), *cells])
         return head, rows
     head = [*map(name, g.players), "payoffs"]
     rows = [
         [
             *(name(acts[a]) for acts, a in zip(g.actions, prof, strict=True)),
-            ", ".join(value(v) for v in g.table[prof])
-            + (f" {star}" if prof == d.cooperate else ""),
+            ", ".join(value(v) for v in g.table[prof]) + (" *" if prof == d.cooperate else ""),
         ]
         for prof in g.profiles
     ]

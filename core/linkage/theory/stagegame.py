@@ -31,6 +31,7 @@ which :math:`D^P_i = v_i`.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -56,6 +57,8 @@ __all__ = [
 ]
 
 Profile = tuple[int, ...]
+
+_ACTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.'-]{0,39}$")
 
 MAX_PROFILES = 4096
 """The largest number of pure profiles a stage game may have (every one is checked)."""
@@ -143,6 +146,14 @@ class StageGame:
             ):
                 raise StageGameError(
                     f"actions.{p}", "wrong type", expected="a non-empty array of action names"
+                )
+            bad = next((a for a in acts if not _ACTION.match(a)), None)
+            if bad is not None:
+                raise StageGameError(
+                    f"actions.{p}",
+                    "invalid action name",
+                    expected="a name of letters, digits, spaces, _ . ' - (at most 40 characters)",
+                    found=bad,
                 )
             if len(set(acts)) != len(acts):
                 twice = sorted({a for a in acts if list(acts).count(a) > 1})
