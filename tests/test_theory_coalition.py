@@ -259,6 +259,10 @@ def test_case_file_errors_are_located() -> None:
     assert [e.location.key_path for e in errors] == ["analyses[0].harm.uk"]
     assert "not a member" in str(errors[0])
     with pytest.raises((CaseError, CaseErrors)) as info:
+        load_case_text(CASE.replace("harm = {", "harms = {"))
+    errors = getattr(info.value, "errors", [info.value])
+    assert [e.location.key_path for e in errors] == ["analyses[0].harms"]
+    with pytest.raises((CaseError, CaseErrors)) as info:
         load_case_text(CASE.replace('members = ["us", "eu", "jp"]', 'members = ["us", "ru"]'))
     errors = getattr(info.value, "errors", [info.value])
     assert errors[0].location.key_path == "analyses[0].members"

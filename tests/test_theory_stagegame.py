@@ -496,3 +496,8 @@ def test_irrational_payoffs_get_pure_methods_said_so() -> None:
     assert minmax(g, R).method.startswith("pure minmax")
     with pytest.raises(StageGameError, match="numeric"):
         derive(StageGameSpec(g, ["r0", "c0"], equilibrium="mixed"))
+
+
+def test_a_misspelt_key_is_reported_once() -> None:
+    e = only_error(case().replace("cooperate = ", "coperate = "))
+    assert e.location.key_path == "domains[0].game.coperate" and "cooperate" in str(e)

@@ -17,12 +17,13 @@ stake.jp = { us = 1, eu = 1 }
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import sympy
 
-from linkage.analyses import AnalysisKind, Keys
+from linkage.analyses import COMMON_KEYS, AnalysisKind, Keys
 from linkage.cases.case import Case
 from linkage.engine.threshold import Threshold
 from linkage.errors import LinkageError, ModelError
@@ -82,8 +83,10 @@ def _pairs(
 
 def read(table: Mapping[str, Any], keys: Keys) -> Coalition | None:
     keys.allowed(table, KEYS)
+    unknown = [k for k in table if k not in (*KEYS, *COMMON_KEYS)]
     for key in ("target", "members", "target_payoffs", "harm", "stake"):
-        if key not in table:
+        # a misspelt key is reported once, as unknown with its did-you-mean
+        if key not in table and not difflib.get_close_matches(key, unknown, n=1):
             keys.error("", f"missing key '{key}'")
     if not {"target", "members", "target_payoffs", "harm", "stake"} <= set(table):
         return None

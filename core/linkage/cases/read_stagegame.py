@@ -18,6 +18,7 @@ line, key path, expected, found); the derivation itself is :mod:`linkage.theory.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -61,8 +62,10 @@ def read_game(
     if table is None:
         return None
     r.keys(table, GAME_KEYS, path)
+    unknown = [k for k in table if k not in GAME_KEYS]
     for key in ("actions", "payoffs", "cooperate"):
-        if key not in table:
+        # a misspelt key is reported once, as unknown with its did-you-mean
+        if key not in table and not difflib.get_close_matches(key, unknown, n=1):
             r.error(path, f"missing key '{key}'", expected=", ".join(GAME_KEYS[:3]))
     actions = r.table(table.get("actions", {}), f"{path}.actions")
     matrices = r.table(table.get("payoffs", {}), f"{path}.payoffs")
