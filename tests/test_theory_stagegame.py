@@ -224,7 +224,10 @@ def test_case_file_errors_name_the_key() -> None:
     e = only_error(case(coop='["open", "shut"]'))
     assert e.location.key_path == "domains[0].game.cooperate[1]" and "unknown action" in str(e)
     e = only_error(case(extra='punish = "nash"\nequilibrium = "mixed"'))
-    assert e.location.key_path == "domains[0].game.payoffs" and "need numeric (rational) payoffs" in str(e)
+    assert (
+        e.location.key_path == "domains[0].game.payoffs"
+        and "need numeric (rational) payoffs" in str(e)
+    )
     e = only_error(
         case(us="[[1, -1], [-1, 1]]", extra='equilibrium = "pure"')
         .replace('payoffs.eu = [["3", "3 + c"], ["-c", 0]]', "payoffs.eu = [[-1, 1], [1, -1]]")
@@ -501,3 +504,47 @@ def test_irrational_payoffs_get_pure_methods_said_so() -> None:
 def test_a_misspelt_key_is_reported_once() -> None:
     e = only_error(case().replace("cooperate = ", "coperate = "))
     assert e.location.key_path == "domains[0].game.coperate" and "cooperate" in str(e)
+
+
+def test_a_plugin_registers_a_matrix_game_as_a_domain_model() -> None:
+    from collections.abc import Callable
+
+    import linkage
+    from linkage.models import DomainModel
+    from linkage.plugins.manager import PluginHost
+
+    model = matrix_model(
+        "demo.pd",
+        "A prisoner's dilemma",
+        ("row", "col"),
+        (Parameter("t", "temptation", "", 1, low=Rational(1, 2)),),
+        {"row": ("c", "d"), "col": ("c", "d")},
+        lambda p: {"row": [[3, 0], [3 + p["t"], 1]], "col": [[3, 3 + p["t"]], [0, 1]]},
+        {"row": "c", "col": "c"},
+    )
+
+    class Pack:
+        @staticmethod
+        @linkage.hookimpl
+        def register_domain_models(register: Callable[[DomainModel], None]) -> None:
+            register(model)
+
+    host = PluginHost(load=[])
+    host.register(Pack(), "demo")
+    loaded = load_case_text(
+        """
+[case]
+id = "plugged"
+players = ["us", "eu"]
+discount = 0.4
+
+[[domains]]
+id = "trade"
+model = "demo.pd"
+roles = { row = "us", col = "eu" }
+params = { t = 2 }
+""",
+        host=host,
+    )
+    assert loaded.game.domain("trade").payoffs["us"] == StagePayoffs(C=3, D=5, N=1)
+    assert loaded.analysis().separate_thresholds["us"]["trade"].exact == Rational(1, 2)

@@ -25,6 +25,7 @@ import sympy
 
 from linkage.errors import ModelError
 from linkage.model.payoffs import StagePayoffs, exact
+from linkage.theory.stagegame import StageGame, StageGameSpec, derive
 
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _MODEL_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
@@ -253,8 +254,6 @@ def matrix_model(
     >>> pd.payoffs()["row"]
     StagePayoffs(C=3, D=4, N=1, P=None, DP=None)
     """
-    from linkage.theory.stagegame import StageGame, StageGameSpec, derive
-
     def build(values: Mapping[str, sympy.Expr]) -> Mapping[str, StagePayoffs]:
         game = StageGame.from_matrices(roles, actions, payoffs(values))
         spec = StageGameSpec(game, cooperate, punish, equilibrium, stick)
