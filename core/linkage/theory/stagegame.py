@@ -760,7 +760,8 @@ def derive(spec: StageGameSpec) -> tuple[dict[str, StagePayoffs], Derivation]:
             )
         mins = [minmax(game, i) for i in range(len(game.players))]
         n_values = [m.value for m in mins]
-        punishment = f"minmax value: {mins[0].method}"
+        shown = ", ".join(f"{p} {m.value}" for p, m in zip(game.players, mins, strict=True))
+        punishment = f"minmax values ({shown}): {mins[0].method}"
     else:
         raise StageGameError(
             "punish", "unknown punishment", expected='"nash" or "minmax"', found=spec.punish
