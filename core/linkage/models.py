@@ -254,6 +254,7 @@ def matrix_model(
     >>> pd.payoffs()["row"]
     StagePayoffs(C=3, D=4, N=1, P=None, DP=None)
     """
+
     def build(values: Mapping[str, sympy.Expr]) -> Mapping[str, StagePayoffs]:
         game = StageGame.from_matrices(roles, actions, payoffs(values))
         spec = StageGameSpec(game, cooperate, punish, equilibrium, stick)
