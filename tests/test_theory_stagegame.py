@@ -548,3 +548,15 @@ params = { t = 2 }
     )
     assert loaded.game.domain("trade").payoffs["us"] == StagePayoffs(C=3, D=5, N=1)
     assert loaded.analysis().separate_thresholds["us"]["trade"].exact == Rational(1, 2)
+
+
+def test_numbers_refer_to_the_whole_list() -> None:
+    """A 3x3 coordination game: 3 pure and 4 mixed equilibria, numbered 1 to 7 everywhere."""
+    eye = [[int(r == c) for c in range(3)] for r in range(3)]
+    g = two(eye, eye)
+    assert len(equilibria(g)) == 7
+    with pytest.raises(StageGameError, match=r"4 mixed Nash equilibria.*; 4: row: 1/2 r0") as info:
+        derive(StageGameSpec(g, ["r0", "c0"], equilibrium="mixed"))
+    assert "1: (r0, c0)" not in str(info.value)
+    last, _ = derive(StageGameSpec(g, ["r0", "c0"], equilibrium=7))
+    assert last[R].N == Rational(1, 3)

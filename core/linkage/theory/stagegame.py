@@ -41,7 +41,7 @@ import sympy
 
 from linkage.errors import ModelError
 from linkage.model.payoffs import StagePayoffs
-from linkage.values import exact, substitute
+from linkage.values import exact
 
 __all__ = [
     "Equilibrium",
@@ -243,10 +243,6 @@ class StageGame:
 
     def label(self, profile: Profile) -> str:
         return "(" + ", ".join(a[k] for a, k in zip(self.actions, profile, strict=True)) + ")"
-
-    def subs(self, values: Mapping[sympy.Symbol, Any]) -> StageGame:
-        table = {k: tuple(substitute(v, values) for v in vec) for k, vec in self.table.items()}
-        return StageGame(self.players, self.actions, table)
 
 
 def _entries(
@@ -538,14 +534,9 @@ def degenerate(game: StageGame, found: Sequence[Equilibrium]) -> bool:
     return False
 
 
-def equilibria(game: StageGame, which: str = "all") -> list[Equilibrium]:
-    """The stage Nash equilibria to choose from: ``"pure"`` (exhaustive check), ``"mixed"`` (those
-    with a mixed part) or ``"all"`` (pure and mixed for two-player rational games, pure only
-    otherwise)."""
-    if which == "pure":
-        return pure_equilibria(game)
-    if which == "mixed":
-        return [e for e in mixed_equilibria(game) if not e.pure]
+def equilibria(game: StageGame) -> list[Equilibrium]:
+    """Every stage Nash equilibrium found: pure and mixed in two-player games with rational
+    payoffs and at most :data:`MAX_MIXED_ACTIONS` actions each, the pure ones otherwise."""
     return mixed_equilibria(game) if _small(game) else pure_equilibria(game)
 
 
@@ -667,14 +658,13 @@ class Derivation:
         return text + (f"; stick: {self.stick}" if self.stick else "")
 
 
-def _listing(game: StageGame, found: Sequence[Equilibrium]) -> str:
-    return "; ".join(
-        f"{n}: {e.label(game)} ({'pure' if e.pure else 'mixed'})" for n, e in enumerate(found, 1)
-    )
+def _listing(game: StageGame, numbered: Sequence[tuple[int, Equilibrium]]) -> str:
+    return "; ".join(f"{n}: {e.label(game)} ({'pure' if e.pure else 'mixed'})" for n, e in numbered)
 
 
 def choose_equilibrium(game: StageGame, choice: Any) -> tuple[Equilibrium, list[Equilibrium]]:
-    """The equilibrium ``choice`` names (see :class:`StageGameSpec`), and the list it came from."""
+    """The equilibrium ``choice`` names (see :class:`StageGameSpec`), and every equilibrium found
+    (:func:`equilibria`): numbers, in errors and in ``choice``, refer to that list."""
     if isinstance(choice, Mapping) or (
         isinstance(choice, Sequence) and not isinstance(choice, str)
     ):
@@ -686,7 +676,7 @@ def choose_equilibrium(game: StageGame, choice: Any) -> tuple[Equilibrium, list[
         raise StageGameError(
             "equilibrium",
             f"{game.label(prof)} is not a stage Nash equilibrium",
-            expected="one of " + (_listing(game, found) or "(no pure equilibrium)"),
+            expected="one of " + (_listing(game, list(enumerate(found, 1))) or "none: no pure one"),
         )
     if isinstance(choice, bool) or not (choice is None or isinstance(choice, int | str)):
         raise StageGameError(
@@ -699,15 +689,19 @@ def choose_equilibrium(game: StageGame, choice: Any) -> tuple[Equilibrium, list[
         raise StageGameError(
             "equilibrium", "unknown choice", expected='"pure" or "mixed"', found=choice
         )
-    which = choice if isinstance(choice, str) else "all"
-    found = equilibria(game, which)
-    what = {"pure": "pure ", "mixed": "mixed ", "all": ""}[which]
-    if not found:
+    found = mixed_equilibria(game) if choice == "mixed" else equilibria(game)
+    numbered = [
+        (n, e)
+        for n, e in enumerate(found, 1)
+        if choice not in ("pure", "mixed") or e.pure == (choice == "pure")
+    ]
+    what = f"{choice} " if isinstance(choice, str) else ""
+    if not numbered:
         raise StageGameError(
             "equilibrium" if choice is not None else "payoffs",
             f"the stage game has no {what}Nash equilibrium",
             expected='mixed equilibria (equilibrium = "mixed") or punish = "minmax"'
-            if which == "pure"
+            if choice == "pure"
             else None,
         )
     if isinstance(choice, int):
@@ -715,18 +709,18 @@ def choose_equilibrium(game: StageGame, choice: Any) -> tuple[Equilibrium, list[
             raise StageGameError(
                 "equilibrium",
                 "no equilibrium with that number",
-                expected=f"1 to {len(found)}: {_listing(game, found)}",
+                expected=f"1 to {len(found)}: {_listing(game, numbered)}",
                 found=choice,
             )
         return found[choice - 1], found
-    if len(found) > 1:
+    if len(numbered) > 1:
         raise StageGameError(
             "equilibrium",
-            f"the stage game has {len(found)} {what}Nash equilibria: choose one",
+            f"the stage game has {len(numbered)} {what}Nash equilibria: choose one",
             expected='equilibrium = a number, "pure", "mixed" or a profile; '
-            + _listing(game, found),
+            + _listing(game, numbered),
         )
-    return found[0], found
+    return numbered[0][1], found
 
 
 def derive(spec: StageGameSpec) -> tuple[dict[str, StagePayoffs], Derivation]:
