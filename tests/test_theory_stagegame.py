@@ -559,4 +559,4 @@ def test_numbers_refer_to_the_whole_list() -> None:
         derive(StageGameSpec(g, ["r0", "c0"], equilibrium="mixed"))
     assert "1: (r0, c0)" not in str(info.value)
     last, _ = derive(StageGameSpec(g, ["r0", "c0"], equilibrium=7))
-    assert last[R].N == Rational(1, 3)
+    assert last["row"] == StagePayoffs(C=1, D=0, N=Rational(1, 3))
