@@ -45,6 +45,10 @@ def test_three_member_example() -> None:
     # eu sanctions iff (1 - δ)·2 <= δ·(4 - 2): δ >= 1/2; without us its stake 1 is below its cost
     assert threshold(EXAMPLE, "eu", MEMBERS).exact == sympy.Rational(1, 2)
     assert threshold(EXAMPLE, "eu", ("eu", "jp")).status == "never"
+    # for a common δ: the whole coalition from 1/2, without Japan from 2/3, without the US never
+    assert threshold(EXAMPLE, None, MEMBERS).exact == sympy.Rational(1, 2)
+    assert threshold(EXAMPLE, None, ("us", "eu")).exact == sympy.Rational(2, 3)
+    assert threshold(EXAMPLE, None, ("eu", "jp")).status == "never"
     assert [r.after_exit(j) for j in MEMBERS] == [
         "the coalition collapses",
         "the coalition collapses",

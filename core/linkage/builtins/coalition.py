@@ -177,6 +177,7 @@ def solve(c: Coalition, case: Case) -> Section:
                 at.a(j, whole),
                 _shown(threshold(at, j, whole)),
                 _shown(target_rest) if target_rest is not None else "—",
+                _shown(threshold(at, None, rest)) if rest else "—",
                 result.after_exit(j),
             )
         )
@@ -218,10 +219,16 @@ def solve(c: Coalition, case: Case) -> Section:
                 "temptation",
                 "its δ*",
                 f"{c.target}'s δ* without it",
+                "common δ* without it",
                 "if it defects",
             ),
             exits,
             caption="When one member defects from the coalition (at the calibration)",
+        ),
+        Fact(
+            "common δ* of the whole coalition",
+            _shown(threshold(at, None, whole)),
+            note="the discount factor, the same for all, above which it is self-enforcing",
         ),
         Fact(
             "reachable coalitions",

@@ -240,6 +240,10 @@ def analyse(c: Coalition, discount: Mapping[str, Any]) -> CoalitionResult:
     return CoalitionResult(c, enforcing, tuple(reachable), failing)
 
 
-def threshold(c: Coalition, player: str, coalition: Sequence[str]) -> Threshold:
-    """All of ``player``'s constraints at ``coalition`` together (closed form, engine statuses)."""
-    return combine(k.threshold for k in constraints(c, coalition) if k.player == player)
+def threshold(c: Coalition, player: str | None, coalition: Sequence[str]) -> Threshold:
+    """All of ``player``'s constraints at ``coalition`` together (closed form, engine statuses);
+    ``player=None``: everyone's, the common discount factors at which ``coalition`` is
+    self-enforcing."""
+    return combine(
+        k.threshold for k in constraints(c, coalition) if player is None or k.player == player
+    )
