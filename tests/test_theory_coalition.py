@@ -60,8 +60,11 @@ def test_three_member_example() -> None:
 
 
 # -- independent brute force ---------------------------------------------------------------------
-def brute(c: Coalition, deltas: dict[str, Fraction]) -> dict[tuple[str, ...], bool]:
-    """Self-enforcing coalitions by playing every unilateral deviation from the primitives."""
+def brute(
+    c: Coalition, deltas: dict[str, Fraction]
+) -> tuple[dict[tuple[str, ...], bool], set[tuple[str, ...]]]:
+    """Self-enforcing coalitions by playing every unilateral deviation from the primitives, and
+    the coalitions in force at the states reachable from (peace, M)."""
     members = c.members
 
     def F(x: sympy.Expr) -> Fraction:
@@ -138,11 +141,28 @@ def brute(c: Coalition, deltas: dict[str, Fraction]) -> dict[tuple[str, ...], bo
                     return False
         return True
 
-    return {
+    table = {
         s: enforcing(s)
         for n in range(len(members), 0, -1)
         for s in itertools.combinations(members, n)
     }
+    # every state play can reach from (peace, M), through any unilateral deviation
+    seen = {("peace", members)}
+    todo = [("peace", members)]
+    while todo:
+        state = todo.pop()
+        if state[0] == "collapse":
+            continue
+        on = prescribed(state)
+        for p in (c.target, *state[1]):
+            options = ["comply", "defy"] if p == c.target else [(not on[p][0], on[p][1])]
+            for option in options:
+                nxt = following(state, p, {**on, p: option})
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+    reached = {s for phase, s in seen if phase != "collapse"}
+    return table, reached
 
 
 def random_coalition(rng: random.Random) -> tuple[Coalition, dict[str, Fraction]]:
@@ -178,7 +198,9 @@ def test_random_coalitions_against_brute_force() -> None:
     for _ in range(300):
         c, deltas = random_coalition(rng)
         r = analyse(c, deltas)
-        assert dict(r.enforcing) == brute(c, deltas), (c, deltas)
+        enforcing, reached = brute(c, deltas)
+        assert dict(r.enforcing) == enforcing, (c, deltas)
+        assert set(r.reachable) == reached, (c, deltas)
         spe += r.spe
     assert 30 < spe < 270  # both verdicts are exercised
 

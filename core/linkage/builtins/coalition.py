@@ -232,7 +232,7 @@ def solve(c: Coalition, case: Case) -> Section:
         ),
         Fact(
             "reachable coalitions",
-            "; ".join("{" + ", ".join(s) + "}" for s in result.reachable) or "none (collapse)",
+            "; ".join("{" + ", ".join(s) + "}" for s in result.reachable),
             note="each in peace and in the sanction phase, plus collapse",
         ),
     ]

@@ -193,7 +193,8 @@ def constraints(c: Coalition, coalition: Sequence[str]) -> list[Constraint]:
 class CoalitionResult:
     """The analysis at given discount factors: ``enforcing`` maps every coalition (a tuple of
     members in the coalition's order) to whether it is self-enforcing; ``reachable`` lists the
-    coalitions the strategy can reach from the whole one; ``failing`` the constraints that fail
+    coalitions the strategy can reach from the whole one (in peace and in the sanction phase;
+    collapse besides); ``failing`` the constraints that fail
     at the whole coalition; ``spe`` whether the strategy is subgame perfect."""
 
     coalition: Coalition
@@ -227,7 +228,7 @@ def analyse(c: Coalition, discount: Mapping[str, Any]) -> CoalitionResult:
             if s == c.members:
                 failing = tuple(bad)
     reachable: list[tuple[str, ...]] = []
-    frontier = [c.members] if enforcing[c.members] else []
+    frontier = [c.members]
     while frontier:
         s = frontier.pop(0)
         if s in reachable:
