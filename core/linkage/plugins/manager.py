@@ -60,6 +60,7 @@ CORE_DISTRIBUTION = "issue-linkage"
 
 RESERVED_NAMES: tuple[str, ...] = (
     "cases",
+    "coalition",
     "core",
     "fisheries",
     "formats",
