@@ -206,7 +206,7 @@ def test_markdown(rich: Path) -> None:
 
 def test_latex_is_booktabs_and_escaped(rich: Path) -> None:
     text = render_comparison(compare([rich]), "latex", "title,case,separate,fit")
-    assert r"\begin{tabular}{@{}llll@{}}" in text and text.rstrip().endswith(r"\end{tabular}}")
+    assert r"\begin{longtable}{@{}llll@{}}" in text and text.rstrip().endswith(r"\end{longtable}}")
     assert text.index(r"\toprule") < text.index(r"\midrule") < text.index(r"\bottomrule")
     assert r"title & case & $\delta^*$ separate & posterior \\" in text
     stacked = r"\begin{tabular}[t]{@{}l@{}}J 0.5 \\ R 0.3333\end{tabular}"

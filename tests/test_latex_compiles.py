@@ -38,7 +38,7 @@ def compile_document(body: str, tmp_path: Path) -> str:
     if pdflatex is None:
         pytest.fail(INSTALL)
     (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage{amsmath,booktabs}\n\\begin{document}\n"
+        "\\documentclass{article}\n\\usepackage{amsmath,booktabs,longtable}\n\\begin{document}\n"
         + body
         + "\n\\end{document}\n",
         encoding="utf-8",

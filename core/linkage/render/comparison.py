@@ -8,7 +8,7 @@ Per-player values stand one player per line.
 * The **terminal table** fits ``width`` characters (100 by default): cells wrap inside their
   column, and columns that still do not fit go to a further block of the table that repeats the
   ``case`` and ``hypothesis`` columns. Nothing is cut.
-* **LaTeX** is a booktabs ``tabular`` in ``\small`` whose per-player cells are stacked.
+* **LaTeX** is a booktabs ``longtable`` in ``\small`` whose per-player cells are stacked.
 * **CSV** and **Parquet** are tidy data: one row per case, hypothesis and *player*, numbers as
   numbers (``nan`` for ``never``, with a ``*_status`` column), exact values as text in ``*_exact``
   columns (:func:`linkage.render.frames.comparison_records`).
@@ -276,16 +276,17 @@ def _latex_cell(text: str) -> str:
 def render_latex(
     result: Comparison, columns: Sequence[str] = DEFAULT_COLUMNS, digits: int = DIGITS
 ) -> str:
-    """A booktabs ``tabular`` ready to paste (needs ``\\usepackage{booktabs}``). With the ``case``
+    """A booktabs ``longtable`` ready to paste (needs ``\\usepackage{booktabs,longtable}``; it
+    breaks across pages, so any number of cases fits). With the ``case``
     column first and a ``hypothesis`` column, each case is a heading row over its hypotheses
     (the table is then a column narrower)."""
     grouped = bool(columns) and columns[0] == "case" and "hypothesis" in columns
     shown = list(columns[1:] if grouped else columns)
     lines = [
         f"% linkage compare: {len(result.cases)} case(s), {len(result.rows)} row(s); "
-        "needs booktabs",
+        "needs booktabs and longtable",
         r"{\small\setlength{\tabcolsep}{4pt}",
-        r"\begin{tabular}{@{}" + "l" * len(shown) + "@{}}",
+        r"\begin{longtable}{@{}" + "l" * len(shown) + "@{}}",
         r"\toprule",
         " & ".join(LATEX_HEADERS[c] for c in shown) + r" \\",
     ]
@@ -301,7 +302,7 @@ def render_latex(
             lines.append(r"\midrule")
         values = texts[1:] if grouped else texts
         lines.append(" & ".join(_latex_cell(x) for x in values) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}}"]
+    lines += [r"\bottomrule", r"\end{longtable}}"]
     return "\n".join(lines) + "\n"
 
 
