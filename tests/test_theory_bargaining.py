@@ -223,3 +223,98 @@ def test_merge_keeps_every_edge():
     points, reached = linked_frontier([a, b])
     assert points == ((0, 4), (2, 2), (3, 0))  # equal slopes merged into one edge
     assert reached == [[0, 0], [1, 1], [2, 1]]
+
+
+# -- the analysis kind ----------------------------------------------------------------------------
+CASE = """
+[case]
+id = "exchange"
+players = ["japan", "russia"]
+discount = 0.9
+
+[parameters]
+top = 2
+
+[[domains]]
+id = "x"
+payoffs.japan = {C = 3, D = 4, N = 1}
+payoffs.russia = {C = 3, D = 4, N = 1}
+
+[[analyses]]
+kind = "bargaining"
+
+[[analyses.issues]]
+id = "fish"
+frontier = [[0, 1], ["top", 0]]
+disagreement = [0, 0]
+
+[[analyses.issues]]
+id = "gas"
+frontier = [[0, 2], [1, 0]]
+disagreement = [0, 0]
+"""
+
+
+def test_case_file_kind_reproduces_the_example():
+    from linkage.cases.loader import load_case_text
+
+    (section,) = load_case_text(CASE).findings()
+    assert section.verdict == "linking gains 1/2 for japan and 1/2 for russia"
+    assert section.data["linked"] == ["2", "2"] and section.data["linked_kink"] is True
+    assert section.data["tu_linked"] == section.data["tu_separate_total"] == ["2", "2"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        (
+            "frontier = [[0, 2], [1, 0]]",
+            "frontier = [[0, 2], [1]]",
+            "analyses[0].issues[1].frontier[1]",
+        ),
+        ("frontier = [[0, 2], [1, 0]]", "frontier = [[0, 2]]", "analyses[0].issues[1].frontier"),
+        (
+            'id = "gas"',
+            'id = "gas"\nweigth = 1',
+            "analyses[0].issues[1].weigth",
+        ),
+        ('kind = "bargaining"', 'kind = "bargaining"\nplayers = ["japan"]', "analyses[0].players"),
+    ],
+)
+def test_case_file_errors_are_located(old, new, path):
+    from linkage.cases.loader import load_case_text
+    from linkage.errors import CaseError, CaseErrors
+
+    assert old in CASE
+    with pytest.raises((CaseError, CaseErrors)) as info:
+        load_case_text(CASE.replace(old, new))
+    errors = getattr(info.value, "errors", [info.value])
+    assert path in [e.location.key_path for e in errors]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "frontier = [[0, 2], [1, 0]]",
+            "frontier = [[0, 2], [1, 1], [2, 0.5], [3, 0]]",
+            r"issues\[1\] \(gas\): the frontier is not concave at vertex 1",
+        ),
+        (
+            "frontier = [[0, 2], [1, 0]]",
+            "frontier = [[0, 2], [1, 3]]",
+            r"issues\[1\] \(gas\): frontier vertices 0 and 1",
+        ),
+        (
+            'kind = "bargaining"',
+            'kind = "bargaining"\nweight = 1.5',
+            "weight: a bargaining weight must lie strictly between 0 and 1",
+        ),
+    ],
+)
+def test_impossible_problems_name_the_key(old, new, message):
+    from linkage.cases.loader import load_case_text
+
+    case = load_case_text(CASE.replace(old, new))
+    with pytest.raises(ModelError, match=r"analysis 'bargaining' \(bargaining\): " + message):
+        case.findings()

@@ -285,3 +285,78 @@ def test_brute_force_agrees_on_random_instances():
 def _near(t, d):
     ends = [t.exact, t.upper, *(e for span in t.spans for e in span)]
     return any(e is not None and math.isclose(float(e), d, abs_tol=1e-6) for e in ends)
+
+
+# -- the analysis kind ----------------------------------------------------------------------------
+CASE = """
+[case]
+id = "two-markets"
+players = ["firm1", "firm2"]
+discount = 0.45
+
+[parameters]
+s = 20
+
+[[domains]]
+id = "m1"
+payoffs.firm1 = {C = 3, D = 5, N = 1}
+payoffs.firm2 = {C = 3, D = 5, N = 1}
+
+[[domains]]
+id = "m2"
+payoffs.firm1 = {C = 3, D = 5, N = 1}
+payoffs.firm2 = {C = 3, D = 5, N = 1}
+
+[[analyses]]
+kind = "nonseparable"
+objective = "w - w**2/(2*s)"
+"""
+
+
+def test_case_file_kind_reproduces_the_example():
+    from linkage.cases.loader import load_case_text
+
+    (section,) = load_case_text(CASE).findings()
+    assert section.verdict == "linking lowers the critical discount factor from 15/32 to 3/7"
+    assert section.data["players"]["firm1"]["separate_spe"] == "15/32"
+
+
+@pytest.mark.parametrize(
+    ("replace", "path", "message"),
+    [
+        ('objective = "w**2"', "analyses[0].objective", "not concave anywhere"),
+        ('objective = "3"', "analyses[0].objective", "must depend on the total w"),
+        ('objective = {family = "logg"}', "analyses[0].objective.family", "expected one of"),
+        ('objective = {family = "cara", q = 1}', "analyses[0].objective.q", "unknown key"),
+        ('objective = "w"\npayoffs.m1 = {C = 3, D = 5}', "analyses[0].payoffs.m1.N", "missing"),
+    ],
+)
+def test_case_file_errors_are_located(replace, path, message):
+    from linkage.cases.loader import load_case_text
+    from linkage.errors import CaseError, CaseErrors
+
+    with pytest.raises((CaseError, CaseErrors)) as info:
+        load_case_text(CASE.replace('objective = "w - w**2/(2*s)"', replace))
+    errors = getattr(info.value, "errors", [info.value])
+    found = [(e.location.key_path, str(e)) for e in errors]
+    assert any(p == path and message in text for p, text in found), found
+
+
+@pytest.mark.parametrize(
+    ("replace", "message"),
+    [
+        (
+            'objective = "w - w**2/(2*s)"\nobjectives.firm2 = "w**3"',
+            "objectives: objective of 'firm2'.*not concave",
+        ),
+        ('objective = "log(w - 4)"', "objective: objective of 'firm1'.*not defined at w = 2"),
+        ('objective = {family = "quadratic", s = 4}', "objective: .*not increasing"),
+        ('objective = "w"\ndomains = ["m3"]', "domains: no domain 'm3'"),
+    ],
+)
+def test_impossible_objectives_name_the_key(replace, message):
+    from linkage.cases.loader import load_case_text
+
+    case = load_case_text(CASE.replace('objective = "w - w**2/(2*s)"', replace))
+    with pytest.raises(ModelError, match=r"analysis 'nonseparable' \(nonseparable\): " + message):
+        case.findings()

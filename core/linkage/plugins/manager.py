@@ -52,6 +52,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "linkage.builtins.reduced_form",
     "linkage.builtins.cases",
     "linkage.builtins.coalition",
+    "linkage.builtins.nonseparable",
+    "linkage.builtins.bargaining",
 )
 """The core's own plugins, registered through the same hooks as third-party ones."""
 

@@ -253,12 +253,16 @@ def tu_solution(surplus: sympy.Rational, d: Point, alpha: sympy.Rational = HALF)
     return d[0] + alpha * gain, d[1] + (1 - alpha) * gain
 
 
+def _issues(value: Iterable[Issue]) -> tuple[Issue, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(eq=False)
 class Bargaining:
     """Separate and linked Nash bargaining over ``issues``; ``weight`` is player 1's weight in
     the linked negotiation."""
 
-    issues: tuple[Issue, ...] = attrs.field(converter=tuple)
+    issues: tuple[Issue, ...] = attrs.field(converter=_issues)
     weight: sympy.Rational = attrs.field(default=HALF, converter=_weight)
 
     def __attrs_post_init__(self) -> None:

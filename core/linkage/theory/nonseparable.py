@@ -41,7 +41,7 @@ gain smaller than the sum of single ones and the joint punishment's loss larger)
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
 
@@ -79,6 +79,10 @@ MAX_DOMAINS = 4
 State = frozenset[int]
 
 
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 def _payoffs(
     value: Mapping[str, Sequence[StagePayoffs]],
 ) -> Mapping[str, tuple[StagePayoffs, ...]]:
@@ -94,8 +98,8 @@ class NonSeparableGame:
     """Players, domains, each player's stage payoffs per domain (in ``domains`` order) and
     objectives (one :class:`Objective` for all, or one per player)."""
 
-    players: tuple[str, ...] = attrs.field(converter=tuple)
-    domains: tuple[str, ...] = attrs.field(converter=tuple)
+    players: tuple[str, ...] = attrs.field(converter=_names)
+    domains: tuple[str, ...] = attrs.field(converter=_names)
     payoffs: Mapping[str, tuple[StagePayoffs, ...]] = attrs.field(converter=_payoffs)
     objective: Mapping[str, Objective] = attrs.field(converter=_objectives)
 
