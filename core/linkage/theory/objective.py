@@ -93,6 +93,7 @@ def family(name: str, parameters: Mapping[str, sympy.Expr]) -> Objective:
     if name not in FAMILIES:
         raise ModelError(f"unknown objective family {name!r}; known: {', '.join(sorted(FAMILIES))}")
     allowed, builder = FAMILIES[name]
+    parameters = {k: exact(v) for k, v in parameters.items()}
     extra = sorted(set(parameters) - set(allowed))
     if extra:
         raise ModelError(
