@@ -28,7 +28,7 @@ from linkage.errors import ModelError
 from linkage.findings import Fact, Paragraph, Section, Table
 from linkage.model.payoffs import StagePayoffs
 from linkage.plugins.hookspecs import hookimpl
-from linkage.theory.nonseparable import NonSeparableGame, analyze, helps
+from linkage.theory.nonseparable import NonSeparableAnalysis, NonSeparableGame, analyze, helps
 from linkage.theory.objective import FAMILIES, Objective, family, w
 from linkage.values import substitute
 
@@ -174,7 +174,12 @@ def game_of(spec: Spec, case: Case) -> NonSeparableGame:
         objective = {p: (spec.objectives.get(p) or spec.objective).build(values) for p in players}
     except ModelError as error:
         raise ModelError(f"objective: {error}") from None
-    return NonSeparableGame(players, ids, payoffs, objective)
+    try:
+        return NonSeparableGame(players, ids, payoffs, objective)
+    except ModelError as error:
+        raise ModelError(
+            f"{'payoffs' if spec.payoffs is not None else 'domains'}: {error}"
+        ) from None
 
 
 def _cell(t: Threshold) -> sympy.Basic | str:
@@ -187,6 +192,23 @@ def _state(a: Any, names: tuple[str, ...], player: str) -> str:
     c = a.binding(player)
     punished = ", ".join(names[k] for k in sorted(c.state)) or "none"
     return f"punished: {punished}; deviation in {', '.join(names[k] for k in sorted(c.deviation))}"
+
+
+def _verdicts(a: NonSeparableAnalysis, case: Case) -> list[Fact]:
+    """Each player's verdicts at its own calibrated discount factor (when it is a number)."""
+    out = []
+    values = case.calibration()
+    for p in a.game.players:
+        d = substitute(case.game.discount.of(p), values)
+        if not d.is_number:
+            continue
+        held = [
+            ("separate (SPE)", a.separate_spe[p].holds_at(d)),
+            ("linked", a.linked[p].holds_at(d)),
+        ]
+        text = "; ".join(f"{name} {'holds' if ok else 'fails'}" for name, ok in held)
+        out.append(Fact(f"{p} at delta = {d}", text))
+    return out
 
 
 def _solve(spec: Spec, case: Case) -> Section:
@@ -227,6 +249,7 @@ def _solve(spec: Spec, case: Case) -> Section:
         ),
         Fact("separate (every player, SPE)", _cell(sep)),
         Fact("linked (every player)", _cell(lnk)),
+        *_verdicts(a, case),
         Paragraph(
             "Separate punishments are checked at every state the strategy can reach: once some "
             "domains are punished, the total falls and the stakes in the others change because "
@@ -236,6 +259,13 @@ def _solve(spec: Spec, case: Case) -> Section:
             "separable engine's."
         ),
     ]
+    if not all(a.plans_exact.values()):
+        items.append(
+            Paragraph(
+                "The deviation-plan values of plans with two or more steps are roots of "
+                "polynomials with transcendental coefficients, computed to 40 digits."
+            )
+        )
     data = {
         "domains": list(names),
         "curvature": dict(curvatures),

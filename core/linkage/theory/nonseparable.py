@@ -46,6 +46,7 @@ from fractions import Fraction
 from functools import cached_property
 
 import attrs
+import mpmath
 import sympy
 
 from linkage.engine.threshold import (
@@ -180,28 +181,35 @@ def _radical(x: sympy.Expr | None) -> sympy.Expr | None:
     return min(sympy.roots(x.poly, multiple=True), key=lambda r: abs(to_float(r) - target))
 
 
-def _region(g: sympy.Expr) -> Threshold:
+def _numeric_roots(poly: sympy.Poly) -> list[sympy.Expr]:
+    """Real roots in (0, 1) of a polynomial with transcendental coefficients, to 40 digits
+    (mpmath at 60): the one place without an exact form."""
+    with mpmath.workdps(60):
+        coefficients = [mpmath.mpf(str(sympy.N(c, 60))) for c in poly.all_coeffs()]
+        found = mpmath.polyroots(coefficients, maxsteps=200, extraprec=120)
+    real = sorted(float(r.real) for r in found if abs(r.imag) < 1e-30 and 0 < r.real < 1)
+    return [sympy.Float(r, 40) for r in real]
+
+
+def _region(g: sympy.Expr) -> tuple[Threshold, bool]:
     r"""The :math:`\delta \in [0, 1)` with :math:`g(\delta) \ge 0` for a polynomial ``g`` with
-    number coefficients. Its roots in :math:`(0, 1)` are isolated exactly: Sturm sequences and
-    ``CRootOf`` for rational coefficients (the engine's
-    :func:`~linkage.engine.threshold.roots_in_unit_interval`; radicals for a quadratic), the
-    quadratic formula otherwise (degree at most 2); the sign between them is exact at a rational
-    point."""
+    number coefficients, and whether it is exact. Its roots in :math:`(0, 1)` are isolated
+    exactly for rational coefficients: Sturm sequences and ``CRootOf`` (the engine's
+    :func:`~linkage.engine.threshold.roots_in_unit_interval`; radicals for a quadratic). With
+    irrational utilities (log, exp, roots) a one-step plan's root is exact, a longer plan's roots
+    are computed to 40 digits: sympy's radicals of transcendental numbers make exact comparisons
+    slow. The sign between roots is read at a rational point."""
     poly = sympy.Poly(sympy.expand(g), delta)
     if poly.is_zero:
-        return ALWAYS
+        return ALWAYS, True
+    exact = True
     if all(c.is_Rational for c in poly.all_coeffs()):
         inside = [_radical(r) for r in roots_in_unit_interval(poly.as_expr())]
-    elif poly.degree() > 2:
-        raise ModelError(
-            "a deviation plan of three or more steps with irrational utilities: "
-            "no exact threshold (use rational payoffs and a polynomial u)"
-        )
+    elif poly.degree() == 1:
+        root = -poly.nth(0) / poly.nth(1)
+        inside = [root] if known_sign(root) == 1 and known_sign(1 - root) == 1 else []
     else:
-        found = [r for r in sympy.roots(poly, delta) if r.is_real is not False]
-        inside = sorted(
-            (r for r in found if known_sign(r) == 1 and known_sign(1 - r) == 1), key=to_float
-        )
+        inside, exact = _numeric_roots(poly), False
     cuts = [sympy.Integer(0), *inside, sympy.Integer(1)]
     spans: list[tuple[sympy.Expr, sympy.Expr | None]] = []
     for lo, hi in itertools.pairwise(cuts):
@@ -212,16 +220,17 @@ def _region(g: sympy.Expr) -> Threshold:
                 spans[-1] = (spans[-1][0], top)
             else:
                 spans.append((lo, top))
-    at_zero = known_sign(poly.as_expr().xreplace({delta: 0})) != -1
+    at_zero = known_sign(poly.as_expr().xreplace({delta: sympy.Integer(0)})) != -1
     if not spans:
-        return NEVER
+        return NEVER, exact
     zero = at_zero and spans[0][0] != 0
     if len(spans) > 1:
-        return Threshold("intervals", spans[0][0], spans[-1][1], zero=zero, spans=tuple(spans))
+        t = Threshold("intervals", spans[0][0], spans[-1][1], zero=zero, spans=tuple(spans))
+        return t, exact
     low, high = spans[0]
     if high is None:
-        return ALWAYS if low == 0 else Threshold("threshold", low, zero=zero)
-    return Threshold("bounded", low, high, zero=zero)
+        return (ALWAYS if low == 0 else Threshold("threshold", low, zero=zero)), exact
+    return Threshold("bounded", low, high, zero=zero), exact
 
 
 @attrs.frozen(eq=False)
@@ -292,18 +301,29 @@ class NonSeparableAnalysis:
     @cached_property
     def separate_nash(self) -> dict[str, Threshold]:
         """Cooperation is a best reply from full cooperation against every deviation *plan*."""
+        return {p: t for p, (t, _) in self._plans.items()}
+
+    @cached_property
+    def plans_exact(self) -> dict[str, bool]:
+        """Whether :attr:`separate_nash` is exact (False: roots to 40 digits, see ``_region``)."""
+        return {p: e for p, (_, e) in self._plans.items()}
+
+    @cached_property
+    def _plans(self) -> dict[str, tuple[Threshold, bool]]:
+        self.curvatures  # noqa: B018
         out = {}
         for p in self.game.players:
-            self.curvatures  # noqa: B018
             base = self._u(p, frozenset())
-            parts = []
+            parts, exact = [], True
             for chain in chains(len(self.game.domains)):
                 value = sympy.Integer(0)
                 for j, (P, Q) in enumerate(itertools.pairwise(chain)):
                     value += (1 - delta) * delta**j * self._u(p, P, Q - P)
                 value += delta ** (len(chain) - 1) * self._u(p, chain[-1])
-                parts.append(_region(base - value))
-            out[p] = combine(parts)
+                t, e = _region(base - value)
+                parts.append(t)
+                exact = exact and e
+            out[p] = (combine(parts), exact)
         return out
 
     @cached_property
