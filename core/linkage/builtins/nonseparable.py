@@ -245,7 +245,8 @@ def _solve(spec: Spec, case: Case) -> Section:
                 "binding state (separate)",
             ),
             rows,
-            caption="Critical discount factors with grim trigger (subgame perfect where marked)",
+            caption="Critical discount factors with grim trigger: on the path, against deviation "
+            "plans, at every state (subgame perfect), and linked",
         ),
         Fact("separate (every player, SPE)", _cell(sep)),
         Fact("linked (every player)", _cell(lnk)),
