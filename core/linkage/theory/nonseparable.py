@@ -72,6 +72,7 @@ __all__ = [
     "StateConstraint",
     "analyze",
     "chains",
+    "helps",
 ]
 
 MAX_DOMAINS = 4
