@@ -61,12 +61,14 @@ CORE_DISTRIBUTION = "issue-linkage"
 """The core's distribution: its entry points (the bundled packs) may use reserved names."""
 
 RESERVED_NAMES: tuple[str, ...] = (
+    "bargaining",
     "cases",
     "coalition",
     "core",
     "fisheries",
     "formats",
     "linkage",
+    "nonseparable",
     "reduced_form",
     "sakhalin2",
     "strategies",
