@@ -45,6 +45,10 @@ Semantics and limits:
   has more than 200 digits is rejected ("number too large"); any result that
   is ``zoo``, ``nan``, ``oo`` or ``-oo`` is rejected ("division by zero" for
   ``/`` and ``**``).
+* A symbol-free result is classified by :func:`linkage.constants.classify`: it is returned in
+  canonical form (``log(8)`` as ``3*log(2)``) once proved real and finite with a certified sign,
+  and rejected otherwise (``log(8) - 3*log(2)`` is ``0``; ``(-2)**sqrt(2)`` is complex;
+  ``1/(log(8) - 3*log(2))`` is a division by zero).
 * Every rejection raises :class:`ExpressionError` (a :class:`ValueError`) with a
   one-line human readable reason and, where known, a 1-based column.
 """
@@ -63,6 +67,8 @@ from types import MappingProxyType
 from typing import Final, NoReturn
 
 import sympy
+
+from linkage.constants import Unclassifiable, classify
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
@@ -423,7 +429,10 @@ def _parse_text(text: str, names: Mapping[str, sympy.Expr], allow_symbols: bool)
         raise ExpressionError(text, "expression is nested too deeply") from None
     if not isinstance(result, sympy.Expr):  # pragma: no cover - defensive
         raise ExpressionError(text, "expression does not evaluate to a number")
-    return result
+    try:
+        return classify(result)
+    except Unclassifiable as exc:
+        raise ExpressionError(text, exc.reason) from None
 
 
 def _count_nodes(node: ast.AST) -> int:

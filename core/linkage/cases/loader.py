@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import itertools
+import keyword
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -32,6 +33,7 @@ from typing import Any
 import sympy
 
 from linkage.analyses import COMMON_KEYS, AnalysisSpec
+from linkage.atomic import InputFileError, read_input
 from linkage.cases.case import (
     OBSERVED_STATES,
     RESOLUTIONS,
@@ -57,9 +59,10 @@ from linkage.cases.read_uncertainty import (
     read_correlations,
     read_distribution,
 )
+from linkage.constants import Unclassifiable, classify, sign
 from linkage.decimals import decimal
 from linkage.errors import CaseError, CaseErrors, CaseWarning, LinkageError, PluginError
-from linkage.expr import ExpressionError, parse_expression, to_exact
+from linkage.expr import ALLOWED_FUNCTIONS, ExpressionError, parse_expression, to_exact
 from linkage.guard import PluginFault
 from linkage.model.game import Game
 from linkage.model.payoffs import PAYOFF_NAMES, Domain, StagePayoffs
@@ -72,6 +75,7 @@ from linkage.values import substitute
 FORMAT_VERSION = 2
 SUPPORTED_FORMATS = (1, 2)
 MAX_FILE_BYTES = 2_000_000
+BOM = "\ufeff"
 
 TOP_KEYS = (
     "format",
@@ -274,6 +278,11 @@ class _Reader:
         ``None`` without a report if it uses a parameter that already failed."""
         try:
             if isinstance(value, str):
+                if any(
+                    keyword.iskeyword(n) and re.search(rf"\b{n}\b", value)
+                    for n in self.broken["parameter"]
+                ):
+                    return None  # a parameter named by a keyword: reported once, at its name
                 broken = {n: _BROKEN for n in self.broken["parameter"]}
                 result = parse_expression(value, {**broken, **names})
                 return None if result.has(_BROKEN) else result
@@ -301,24 +310,15 @@ def _did_you_mean(name: str, options: Any) -> str | None:
 
 
 def load_case(path: str | Path, *, host: Any = None) -> Case:
-    """Load and validate a case file. Raises :class:`~linkage.errors.CaseError(s)` on any problem."""
+    """Load and validate a case file. Raises :class:`~linkage.errors.CaseError(s)` on any problem.
+
+    Only a regular file is read, and at most :data:`MAX_FILE_BYTES` of it (see
+    :func:`linkage.atomic.read_input`)."""
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CaseError(
-                "file too large",
-                file=str(p),
-                expected=f"at most {MAX_FILE_BYTES} bytes",
-                found=f"{size} bytes",
-            )
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise CaseError("no such case file", file=str(p)) from None
-    except IsADirectoryError:
-        raise CaseError("is a directory, not a case file", file=str(p)) from None
-    except OSError as exc:
-        raise CaseError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+        raw = read_input(p, MAX_FILE_BYTES, "case file")
+    except InputFileError as exc:
+        raise CaseError(exc.reason, file=exc.file) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -329,6 +329,15 @@ def load_case(path: str | Path, *, host: Any = None) -> Case:
 _BARE_VALUE = re.compile(
     r"=\s*(?!(?:true|false|inf|nan)\b)([A-Za-z_][^,}\]#]*|[0-9.]+[A-Za-z_*/(][^,}\]#]*)"
 )
+
+
+def _bom_hint(text: str, line: int | None) -> str | None:
+    """A hint when the offending line holds a byte-order mark (U+FEFF, invisible in editors)."""
+    lines = text.splitlines()
+    if line is None or not 0 < line <= len(lines) or BOM not in lines[line - 1]:
+        return None
+    column = lines[line - 1].index(BOM) + 1
+    return f"column {column} holds an invisible byte-order mark (U+FEFF): delete it"
 
 
 def _unquoted_hint(text: str, line: int | None) -> str | None:
@@ -346,7 +355,10 @@ def _unquoted_hint(text: str, line: int | None) -> str | None:
 
 
 def load_case_text(text: str, *, file: str = "<case>", host: Any = None) -> Case:
-    """Load a case from TOML text (``file`` names it in errors)."""
+    """Load a case from TOML text (``file`` names it in errors). One byte-order mark (U+FEFF) at
+    the start, as some Windows editors write, is ignored; anywhere else it is an error that says
+    so."""
+    text = text.removeprefix(BOM)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -360,7 +372,10 @@ def load_case_text(text: str, *, file: str = "<case>", host: Any = None) -> Case
         elif "(at end of document)" in message:
             line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
         raise CaseError(
-            f"not valid TOML: {message}", file=file, line=line, hint=_unquoted_hint(text, line)
+            f"not valid TOML: {message}",
+            file=file,
+            line=line,
+            hint=_bom_hint(text, line) or _unquoted_hint(text, line),
         ) from None
     except RecursionError:
         raise CaseError("not valid TOML: nested too deeply", file=file) from None
@@ -451,6 +466,7 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
     if r.errors:
         return None
     _check_discount_values(discount, params, timeline, r)
+    _check_classified(domains, data.get("domains"), params, timeline, r)
     if r.errors:
         return None
     _check_payoff_slips(data.get("domains"), players, params, r)
@@ -568,6 +584,27 @@ def _analyses(
     return tuple(specs)
 
 
+RESERVED_NAMES = frozenset({"delta", "E", "I", "pi", "oo", "zoo", "nan", "inf"})
+"""Names no parameter may take besides Python's keywords and the expression functions: the
+discount factor ``delta`` of a domain's ``discount``, and names that formulas would show as a
+mathematical constant (``E`` as Euler's number, ``I`` as the imaginary unit, ...)."""
+
+
+def parameter_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a parameter (``None`` if it can): it must be an ASCII identifier
+    not starting with ``_``, not a Python keyword (the expression grammar is Python's), not one
+    of the expression functions (``log``, ``max``, ...) and not in :data:`RESERVED_NAMES`."""
+    if not (name.isascii() and name.isidentifier()) or name.startswith("_"):
+        return "not an identifier (letters, digits and _, starting with a letter)"
+    if keyword.iskeyword(name):
+        return f"'{name}' is a Python keyword, which expressions cannot use as a name"
+    if name in ALLOWED_FUNCTIONS:
+        return f"'{name}' is a function of the expression grammar"
+    if name in RESERVED_NAMES:
+        return f"'{name}' is reserved ({'the discount factor' if name == 'delta' else 'a constant'})"
+    return None
+
+
 def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
     table = r.table(value, "parameters")
     if not table:
@@ -578,13 +615,19 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
     for i, (name, spec) in enumerate(pending.items()):
         r.later_parameters = list(pending)[i + 1 :]
         path = f"parameters.{name}"
-        if not name.isidentifier() or name.startswith("_") or name in ("delta",):
+        problem = parameter_name_problem(name)
+        if problem:
             r.error(
                 path,
-                "invalid parameter name",
-                expected="a letter followed by letters, digits or _ (not 'delta')",
+                f"invalid parameter name: {problem}",
+                expected=(
+                    f"another name, such as '{name}_'"
+                    if name.isidentifier() and not name.startswith("_")
+                    else "a letter followed by letters, digits or _"
+                ),
                 found=name,
             )
+            r.broken["parameter"].add(name)
             continue
         known = {n: p.value for n, p in out.items()}
         if isinstance(spec, dict):
@@ -605,7 +648,7 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
                 and high is not None
                 and low.is_number
                 and high.is_number
-                and low > high
+                and _compare(low, high, f"{path}.low", "low with high", r) == 1
             ):
                 r.error(
                     f"{path}.low",
@@ -613,7 +656,7 @@ def _parameters(value: Any, r: _Reader) -> dict[str, ParameterValue]:
                     expected=f"at most high = {texts['high']}",
                     found=spec["low"],
                 )
-            elif not _in_range(value, low, high):
+            elif _in_range(value, low, high, f"{path}.value", r) is False:
                 r.error(
                     f"{path}.value",
                     "value outside its range",
@@ -658,13 +701,31 @@ DELTA_PROBES = (sympy.Integer(0), sympy.Rational(1, 2), sympy.Rational(99, 100))
 """Where a domain's discount factor given in ``delta`` is checked to lie in [0, 1)."""
 
 
-def _in_range(value: sympy.Expr, low: sympy.Expr | None, high: sympy.Expr | None) -> bool:
-    """Whether a number lies in ``[low, high]`` (bounds that are not numbers are not checked)."""
+def _compare(a: sympy.Expr, b: sympy.Expr, path: str, what: str, r: _Reader) -> int | None:
+    """The certified sign of ``a - b`` (two constants), or ``None`` (reported at ``path``) when
+    it cannot be decided: ``a`` and ``b`` are then equal in a way sympy cannot prove."""
+    try:
+        return sign(a - b)
+    except Unclassifiable as exc:
+        r.error(path, f"cannot compare {what}: {exc.reason}")
+        return None
+
+
+def _in_range(
+    value: sympy.Expr, low: sympy.Expr | None, high: sympy.Expr | None, path: str, r: _Reader
+) -> bool | None:
+    """Whether a number lies in ``[low, high]`` (bounds that are not numbers are not checked);
+    ``None`` (reported) if that cannot be decided."""
     if not value.is_number:
         return True
-    if low is not None and low.is_number and value < low:
-        return False
-    return not (high is not None and high.is_number and value > high)
+    for bound, outside, what in ((low, -1, "the value with low"), (high, 1, "the value with high")):
+        if bound is not None and bound.is_number:
+            side = _compare(value, bound, path, what, r)
+            if side is None:
+                return None
+            if side == outside:
+                return False
+    return True
 
 
 def _range_text(low: str | None, high: str | None) -> str:
@@ -702,7 +763,13 @@ def _discount(
         expected = "a number in [0, 1)" + (" for every delta in [0, 1)" if in_domain else "")
         probes = [e.subs(delta, d) for d in DELTA_PROBES] if e.free_symbols == {delta} else [e]
         for x in probes:
-            if x.is_number and not (x >= 0 and x < 1):
+            if not x.is_number:
+                continue
+            low = _compare(x, sympy.Integer(0), path, "the discount factor with 0", r)
+            high = _compare(x, sympy.Integer(1), path, "the discount factor with 1", r)
+            if low is None or high is None:
+                return None
+            if low < 0 or high >= 0:
                 r.error(path, "discount factor out of range", expected=expected, found=v)
                 return None
         return e
@@ -725,24 +792,92 @@ def _discount(
     return one(value, f"{where}.discount")
 
 
+def _stages(
+    params: Mapping[str, ParameterValue], timeline: tuple[Event, ...], first: str
+) -> list[tuple[str, dict[sympy.Symbol, sympy.Expr]]]:
+    """The calibrations of a case: the file's values (key path ``first``), then the values after
+    each timeline event (key path ``timeline[i].set``)."""
+    values = {p.symbol: p.value for p in params.values()}
+    stages: list[tuple[str, dict[sympy.Symbol, sympy.Expr]]] = [(first, dict(values))]
+    for i, event in enumerate(timeline):
+        if event.set:
+            for name, v in event.set.items():
+                values[params[name].symbol] = substitute(v, values)
+            stages.append((f"timeline[{i}].set", dict(values)))
+    return stages
+
+
+def _classified(value: sympy.Expr, path: str, what: str, r: _Reader) -> bool:
+    """Whether the constant ``value`` of ``what`` is real, finite and of a certified sign (see
+    :mod:`linkage.constants`); reported at ``path`` if not."""
+    try:
+        classify(value)
+    except Unclassifiable as exc:
+        r.error(path, f"{what} cannot be used: {exc.reason}")
+        return False
+    return True
+
+
+def _check_classified(
+    domains: list[Domain],
+    data: Any,
+    params: Mapping[str, ParameterValue],
+    timeline: tuple[Event, ...],
+    r: _Reader,
+) -> None:
+    """Each payoff of a domain, and the differences ``C - N``, ``D - C``, ``D - N`` the engine
+    compares, at the file's values and after every timeline event: a constant whose sign cannot
+    be certified (``x - 3*log(2)`` with ``x = "log(8)"``) is reported once, where it arises."""
+    where = {
+        t.get("id"): f"domains[{i}]"
+        for i, t in enumerate(data if isinstance(data, list) else [])
+        if isinstance(t, dict)
+    }
+    symbolic = [
+        (d, player, sp)
+        for d in domains
+        for player, sp in d.payoffs.items()
+        if any(getattr(sp, k) is not None and getattr(sp, k).free_symbols for k in PAYOFF_NAMES)
+    ]
+    for stage, values in _stages(params, timeline, ""):
+        for d, player, sp in symbolic:
+            base = where.get(d.id, "domains")
+            path = stage or (f"{base}.payoffs.{player}" if d.id in where else base)
+            given = {k: getattr(sp, k) for k in PAYOFF_NAMES if getattr(sp, k) is not None}
+            checks = {
+                **given,
+                "C - N": sp.C - sp.N,
+                "D - C": sp.D - sp.C,
+                "D - N": sp.D - sp.N,
+            }
+            for name, expr in checks.items():
+                v = substitute(expr, values)
+                after = f" after this event" if stage else ""
+                if v.is_number and not _classified(
+                    v, path, f"domain '{d.id}': {name} of {player}{after}", r
+                ):
+                    return
+
+
 def _check_discount_values(
     discount: Any, params: Mapping[str, ParameterValue], timeline: tuple[Event, ...], r: _Reader
 ) -> None:
     """Discount factors given by parameters must lie in [0, 1) at the file's values and after
     every timeline event."""
     exprs = discount if isinstance(discount, dict) else {"": discount}
-    values = {p.symbol: p.value for p in params.values()}
-    stages: list[tuple[str, dict[sympy.Symbol, sympy.Expr]]] = [("case.discount", dict(values))]
-    for i, event in enumerate(timeline):
-        for name, v in event.set.items():
-            values[params[name].symbol] = substitute(v, values)
-        stages.append((f"timeline[{i}].set", dict(values)))
-    for path, vals in stages:
+    for path, vals in _stages(params, timeline, "case.discount"):
         for player, expr in exprs.items():
             if expr is None or not expr.free_symbols:
                 continue
             v = substitute(expr, vals)
-            if v.is_number and not (v.is_real and v >= 0 and v < 1):
+            if not v.is_number:
+                continue
+            what = f"the discount factor ({expr})"
+            low = _compare(v, sympy.Integer(0), path, f"{what} with 0", r)
+            high = _compare(v, sympy.Integer(1), path, f"{what} with 1", r)
+            if low is None or high is None:
+                return
+            if low < 0 or high >= 0:
                 who = f" of {player}" if player else ""
                 r.error(
                     path,
@@ -772,13 +907,14 @@ def _check_payoff_slips(
                 continue
             try:
                 c, d, n = (substitute(parse_expression(spec[k], names), values) for k in "CDN")
-            except ExpressionError:
-                continue
-            if not (c.is_number and d.is_number and n.is_number):
+                if not (c.is_number and d.is_number and n.is_number):
+                    continue
+                n_c, n_d = sign(n - c), sign(n - d)
+            except (ExpressionError, Unclassifiable):
                 continue
             path = f"domains[{i}].payoffs.{player}"
             shown = {k: decimal(v) for k, v in zip("CDN", (c, d, n), strict=True)}
-            if n > c and n > d:
+            if n_c > 0 and n_d > 0:
                 r.warn(
                     path,
                     f"N = {shown['N']} is above both C = {shown['C']} and D = {shown['D']} for "
@@ -786,7 +922,7 @@ def _check_payoff_slips(
                     "than deviating, so C and N look swapped",
                     hint=f"if so, write C = {written_text(spec['N'])}, N = {written_text(spec['C'])}",
                 )
-            elif c < n and player not in allowed:
+            elif n_c > 0 and player not in allowed:
                 r.warn(
                     path,
                     f"C = {shown['C']} < N = {shown['N']} for {player} in domain '{did}': "
@@ -965,7 +1101,7 @@ def _domain(
                 continue
             e = r.expression(w, f"{path}.salience.{player}", names)
             if e is not None:
-                if e.is_number and e <= 0:
+                if e.is_number and sign(e) <= 0:
                     r.error(
                         f"{path}.salience.{player}",
                         "salience must be positive",
@@ -1273,7 +1409,10 @@ def _timeline(
             if e is None:
                 continue
             spec = params[name]
-            if not _in_range(e, spec.low, spec.high):
+            inside = _in_range(e, spec.low, spec.high, f"{path}.set.{name}", r)
+            if inside is None:
+                continue
+            if not inside:
                 r.error(
                     f"{path}.set.{name}",
                     f"value outside the range of parameter '{name}'",

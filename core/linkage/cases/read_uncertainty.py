@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
+from linkage.constants import Unclassifiable, sign
 from linkage.cases.distributions import (
     ALL_SHAPE_KEYS,
     DISTRIBUTIONS,
@@ -61,7 +62,12 @@ def read_distribution(
         else:
             r.error(f"{path}.dist", "wrong type", expected="a string", found=kind)
         return None
-    if low is None or high is None or not (low.is_number and high.is_number) or not low < high:
+    if (
+        low is None
+        or high is None
+        or not (low.is_number and high.is_number)
+        or _below(low, high) is not True
+    ):
         r.error(
             f"{path}.dist",
             f"a {kind} distribution needs a range",
@@ -108,6 +114,14 @@ def read_distribution(
         r.error(where, message, expected=expected, found=found)
         bad = True
     return None if bad else dist
+
+
+def _below(low: sympy.Expr, high: sympy.Expr) -> bool | None:
+    """Whether ``low < high`` (certified), ``None`` if it cannot be decided."""
+    try:
+        return sign(high - low) > 0
+    except Unclassifiable:
+        return None
 
 
 def read_correlations(

@@ -28,6 +28,7 @@ self-enforcing is the answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 from fractions import Fraction
 from math import lcm
 
@@ -103,10 +104,13 @@ def _integers(values: list[sympy.Expr]) -> list[int]:
     return [int(f * scale) for f in fractions]
 
 
-def _sums(domains: list[int], weights: list[int], start: int = 0) -> np.ndarray:
+def _sums(domains: list[int], weights: list[Any], start: int = 0) -> np.ndarray:
     """``out[m]`` = ``start`` plus the sum of ``weights`` over the domains picked by the bits of
-    ``m`` (Python integers when 64 bits could overflow)."""
-    big = sum(abs(w) for w in weights) + abs(start) >= 2**62
+    ``m`` (Python integers when 64 bits could overflow, sympy numbers when not integers)."""
+    big = (
+        not all(isinstance(w, int) for w in weights)
+        or sum(abs(w) for w in weights) + abs(start) >= 2**62
+    )
     out = np.zeros(1 << len(domains), dtype=object if big else np.int64)
     out[0] = start
     for j, k in enumerate(domains):
@@ -124,7 +128,7 @@ def _necessary(game: Game, masks: Masks, domains: list[int]) -> np.ndarray:
     for p in game.players:
         pay = [d.payoffs[p] for d in game.domains]
         weight = _weight(game, game.discount.of(p))
-        if weight is None or not all(x.C.is_Rational and x.D.is_Rational for x in pay):
+        if weight is None or not all(x.C.is_Rational and x.stake.is_Rational for x in pay):
             continue
         if any(x.stake < 0 for x in pay):
             continue
@@ -175,7 +179,8 @@ def _ranked(
     best first: highest surplus (exact), then more domains, then the one holding the earliest
     domain where two differ."""
     n = len(domains)
-    totals = _sums(domains, _integers(values))
+    exact = all(v.is_Rational for v in values)  # else irrational surpluses, summed exactly
+    totals = _sums(domains, _integers(values) if exact else values)
     masks_ = np.arange(1 << n)
     sizes = np.zeros(1 << n, dtype=np.int64)
     earliest = np.zeros(1 << n, dtype=np.int64)  # domain 0 the most significant bit

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import sympy
 
+from linkage.errors import ModelError
 from linkage.symbols import delta
 from linkage.values import approximate, exact, substitute, to_float
 
@@ -442,6 +443,12 @@ def roots_in_unit_interval(polynomial: sympy.Expr) -> list[sympy.Expr]:
     poly = sympy.Poly(polynomial, delta).sqf_part()
     if poly.degree() < 1:
         return []
+    if not (poly.domain.is_ZZ or poly.domain.is_QQ):
+        raise ModelError(
+            "the exact roots of a polynomial in delta need rational coefficients, found "
+            f"{poly.domain} (irrational payoffs such as log(2) or sqrt(2) are analysed exactly "
+            "under grim trigger only; write a decimal instead)"
+        )
     below = poly.count_roots(None, 0)
     upto = poly.count_roots(None, 1) - (1 if poly.eval(1) == 0 else 0)
     return [sympy.CRootOf(poly.as_expr(), i) for i in range(below, upto)]
