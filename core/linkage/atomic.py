@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from linkage.errors import LinkageError
@@ -66,7 +68,7 @@ def check_target(path: str | os.PathLike[str]) -> Path:
     shown = str(path)
     try:
         mode: int | None = os.stat(target).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # the folders are looked at below
         mode = None
     except OSError as exc:
         raise LinkageError(f"cannot write {shown!r}: {_reason(exc)}") from None
@@ -77,13 +79,7 @@ def check_target(path: str | os.PathLike[str]) -> Path:
             raise LinkageError(f"cannot write {shown!r}: permission denied")
         return target.parent
     folder = target.parent if str(target.parent) else Path(".")
-    for above in (folder, *folder.parents):
-        if os.path.lexists(above):
-            if not above.is_dir():
-                raise LinkageError(
-                    f"cannot write {shown!r}: {str(above)!r} is a file, not a folder"
-                )
-            break
+    _check_ancestors(folder, f"cannot write {shown!r}")
     if not folder.is_dir():
         raise LinkageError(f"cannot write {shown!r}: the folder {str(folder)!r} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -91,6 +87,15 @@ def check_target(path: str | os.PathLike[str]) -> Path:
             f"cannot write {shown!r}: no permission to create files in {str(folder)!r}"
         )
     return folder
+
+
+def _check_ancestors(folder: Path, cannot: str) -> None:
+    """Raise if the nearest existing one of ``folder`` and its parents is not a folder."""
+    for above in (folder, *folder.parents):
+        if os.path.lexists(above):
+            if not above.is_dir():
+                raise LinkageError(f"{cannot}: {str(above)!r} is a file, not a folder")
+            return
 
 
 def write_atomic(data: str | bytes, path: str | os.PathLike[str]) -> Path:
@@ -127,6 +132,40 @@ def write_atomic(data: str | bytes, path: str | os.PathLike[str]) -> Path:
             os.unlink(tmp)
         raise
     return Path(path)
+
+
+def write_tree(files: Mapping[str, str], root: str | os.PathLike[str]) -> Path:
+    """Create the folder ``root`` holding ``files`` (relative path -> UTF-8 text) atomically:
+    written into a temporary folder beside it, then renamed, so that ``root`` appears complete or
+    not at all. The folder holding ``root`` is created if missing; ``root`` must not exist."""
+    target = Path(root)
+    shown = str(target)
+    if os.path.lexists(target):
+        raise LinkageError(f"cannot create {shown!r}: it already exists")
+    _check_ancestors(target.parent, f"cannot create {shown!r}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LinkageError(f"cannot create {shown!r}: {_reason(exc)}") from None
+    check_target(target)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise LinkageError(f"cannot create {shown!r}: {_reason(exc)}") from None
+    try:
+        for rel, text in files.items():
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        tmp.chmod(0o777 & ~_umask())
+        os.rename(tmp, target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise LinkageError(f"cannot create {shown!r}: {_reason(exc)}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
 
 
 def _write_special(raw: bytes, target: Path, shown: str) -> None:

@@ -197,5 +197,5 @@ def _finite(x: iv.mpf) -> bool:
 
 
 def _short(e: sympy.Expr) -> str:
-    text = sympy.sstr(e)
+    text = str(sympy.sstr(e))
     return text if len(text) <= 60 else text[:57] + "..."

@@ -9,10 +9,12 @@ or case, so they still pass once the examples are replaced.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from linkage import __version__
+from linkage.atomic import write_tree
 from linkage.errors import LinkageError
 from linkage.plugins.manager import RESERVED_NAMES
 
@@ -183,7 +185,7 @@ def scaffold(name: str, directory: Path) -> Path:
         )
     dash = name.replace("_", "-")
     root = directory / f"linkage-{dash}"
-    if root.exists():
+    if os.path.lexists(root):
         raise LinkageError(f"{root} already exists; choose another name or --dir")
     values = {"name": name, "dash": dash, "core_version": _core_version()}
     files = {
@@ -193,11 +195,7 @@ def scaffold(name: str, directory: Path) -> Path:
         "tests/test_plugin.py": TESTS,
         "README.md": README,
     }
-    for rel, template in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(template.format(**values), encoding="utf-8")
-    return root
+    return write_tree({rel: text.format(**values) for rel, text in files.items()}, root)
 
 
 def _core_version() -> str:

@@ -310,20 +310,21 @@ def _did_you_mean(name: str, options: Any) -> str | None:
 
 
 def load_case(path: str | Path, *, host: Any = None) -> Case:
-    """Load and validate a case file. Raises :class:`~linkage.errors.CaseError(s)` on any problem.
+    """Load and validate a case file. Raises :class:`~linkage.errors.CaseError(s)` on any problem."""
+    return load_case_text(read_case_text(path), file=str(path), host=host)
 
-    Only a regular file is read, and at most :data:`MAX_FILE_BYTES` of it (see
-    :func:`linkage.atomic.read_input`)."""
-    p = Path(path)
+
+def read_case_text(path: str | Path) -> str:
+    """The text of a case file: a regular file (not a FIFO, device or folder) of at most
+    :data:`MAX_FILE_BYTES` bytes, read through :func:`linkage.atomic.read_input`, in UTF-8."""
     try:
-        raw = read_input(p, MAX_FILE_BYTES, "case file")
+        raw = read_input(path, MAX_FILE_BYTES, "case file")
     except InputFileError as exc:
         raise CaseError(exc.reason, file=exc.file) from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CaseError(f"not UTF-8 text (byte {exc.start})", file=str(p)) from None
-    return load_case_text(text, file=str(p), host=host)
+        raise CaseError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
 
 
 _BARE_VALUE = re.compile(
@@ -601,7 +602,9 @@ def parameter_name_problem(name: str) -> str | None:
     if name in ALLOWED_FUNCTIONS:
         return f"'{name}' is a function of the expression grammar"
     if name in RESERVED_NAMES:
-        return f"'{name}' is reserved ({'the discount factor' if name == 'delta' else 'a constant'})"
+        return (
+            f"'{name}' is reserved ({'the discount factor' if name == 'delta' else 'a constant'})"
+        )
     return None
 
 
@@ -852,7 +855,7 @@ def _check_classified(
             }
             for name, expr in checks.items():
                 v = substitute(expr, values)
-                after = f" after this event" if stage else ""
+                after = " after this event" if stage else ""
                 if v.is_number and not _classified(
                     v, path, f"domain '{d.id}': {name} of {player}{after}", r
                 ):
@@ -1763,4 +1766,4 @@ def resolve_case(name: str, *, host: Any = None) -> Path:
     )
 
 
-__all__ = ["FORMAT_VERSION", "load_case", "load_case_text", "resolve_case"]
+__all__ = ["FORMAT_VERSION", "load_case", "load_case_text", "read_case_text", "resolve_case"]

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
-from linkage.constants import Unclassifiable, sign
 from linkage.cases.distributions import (
     ALL_SHAPE_KEYS,
     DISTRIBUTIONS,
@@ -23,6 +22,7 @@ from linkage.cases.distributions import (
     distribution_problems,
     not_positive_definite,
 )
+from linkage.constants import Unclassifiable, sign
 
 if TYPE_CHECKING:
     from linkage.cases.case import Event, ParameterValue

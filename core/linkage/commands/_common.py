@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from linkage.atomic import write_atomic
+from linkage.errors import CaseError, CaseErrors, LinkageError
 
 if TYPE_CHECKING:
     from linkage.cases.case import Case
@@ -20,6 +22,25 @@ def load(name: str) -> Case:
     case = load_case(resolve_case(name))
     warn(case)
     return case
+
+
+@contextlib.contextmanager
+def analysing(case: Case) -> Iterator[None]:
+    """Name ``case``'s file in an error raised while it is analysed (an engine or model error,
+    a plugin's error); a case file's own errors already name it. Other exceptions (bugs) keep
+    their traceback, with a note naming the file."""
+    where = case.path or f"case {case.id!r}"
+    try:
+        yield
+    except (CaseError, CaseErrors):
+        raise
+    except LinkageError as exc:
+        if str(exc).startswith(where):
+            raise
+        raise LinkageError(f"{where}: {exc}") from exc
+    except Exception as exc:
+        exc.add_note(f"while analysing {where}")
+        raise
 
 
 def warn(cases: Case | Iterable[Case]) -> None:

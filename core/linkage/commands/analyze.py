@@ -11,6 +11,7 @@ from linkage.commands._common import (
     add_digits_argument,
     add_hypothesis_argument,
     add_output_argument,
+    analysing,
     load,
     write,
 )
@@ -22,8 +23,9 @@ def run(ns: argparse.Namespace) -> int:
 
     fmt = get_host().lookup("output_formats", ns.format)
     case = load(ns.case).as_of(ns.at)
-    report = CaseReport(case, hypotheses=ns.hypothesis, digits=ns.digits)
-    write(fmt.render(report), ns.output)
+    with analysing(case):
+        text = fmt.render(CaseReport(case, hypotheses=ns.hypothesis, digits=ns.digits))
+    write(text, ns.output)
     return 0
 
 

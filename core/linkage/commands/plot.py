@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from linkage.commands import command, did_you_mean
-from linkage.commands._common import add_at_argument, load
+from linkage.commands._common import add_at_argument, analysing, load
 from linkage.errors import LinkageError
 
 KINDS = ("thresholds", "region", "timeline", "gain")
@@ -48,13 +48,15 @@ def run(ns: argparse.Namespace) -> int:
     if len(names) != 1:
         raise LinkageError(f"'plot {ns.kind}' draws one case, got {len(names)}: {', '.join(names)}")
     case = load(names[0]).as_of(ns.at)
-    if ns.kind == "thresholds":
-        plots.plot_thresholds(case, ns.hypothesis, path=ns.output)
-    elif ns.kind == "region":
-        params = region_params(ns, list(case.parameters), case.id)
-        plots.plot_region(case, params, ns.hypothesis, points=ns.points, path=ns.output)
-    else:
-        plots.plot_timeline(case, path=ns.output)
+    with analysing(case):  # drawn, then written: a write error does not name the case
+        if ns.kind == "thresholds":
+            fig = plots.plot_thresholds(case, ns.hypothesis)
+        elif ns.kind == "region":
+            params = region_params(ns, list(case.parameters), case.id)
+            fig = plots.plot_region(case, params, ns.hypothesis, points=ns.points)
+        else:
+            fig = plots.plot_timeline(case)
+    plots.save(fig, ns.output)
     return 0
 
 

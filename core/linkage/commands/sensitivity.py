@@ -17,6 +17,7 @@ from linkage.commands._common import (
     add_case_argument,
     add_hypothesis_argument,
     add_output_argument,
+    analysing,
     load,
     write,
 )
@@ -63,27 +64,28 @@ def run(ns: argparse.Namespace) -> int:
     from linkage.uncertainty.montecarlo import sensitivity
 
     case = load(ns.case)
-    result = sensitivity(
-        case,
-        ns.draws,
-        ns.seed,
-        at=ns.at,
-        hypotheses=ns.hypothesis,
-        vary=ns.vary,
-        record=not ns.no_record,
-        backend=ns.backend,
-        workers=ns.workers,
-        scheduler=ns.scheduler,
-        progress=True,
-    )
-    if ns.format == "json":
-        data: str | bytes = json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n"
-    elif ns.format == "csv":
-        data = render.records_csv(sensitivity_records(result))
-    elif ns.format == "parquet":
-        data = records_parquet(sensitivity_records(result))
-    else:
-        data = render.sensitivity_text(result, ns.digits)
+    with analysing(case):
+        result = sensitivity(
+            case,
+            ns.draws,
+            ns.seed,
+            at=ns.at,
+            hypotheses=ns.hypothesis,
+            vary=ns.vary,
+            record=not ns.no_record,
+            backend=ns.backend,
+            workers=ns.workers,
+            scheduler=ns.scheduler,
+            progress=True,
+        )
+        if ns.format == "json":
+            data: str | bytes = json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n"
+        elif ns.format == "csv":
+            data = render.records_csv(sensitivity_records(result))
+        elif ns.format == "parquet":
+            data = records_parquet(sensitivity_records(result))
+        else:
+            data = render.sensitivity_text(result, ns.digits)
     figures = []  # every figure drawn before any file is written
     if ns.tornado or ns.histogram:
         from linkage import uncertainty_plots as plots

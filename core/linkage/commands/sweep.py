@@ -12,6 +12,7 @@ from linkage.commands._common import (
     add_case_argument,
     add_hypothesis_argument,
     add_output_argument,
+    analysing,
     load,
     write,
 )
@@ -36,18 +37,19 @@ def run(ns: argparse.Namespace) -> int:
     from linkage.uncertainty.sweep import sweep
 
     case = load(ns.case)
-    result = sweep(case, axes, at=ns.at, hypotheses=ns.hypothesis, record=not ns.no_record)
+    with analysing(case):
+        result = sweep(case, axes, at=ns.at, hypotheses=ns.hypothesis, record=not ns.no_record)
+        if ns.format == "json":
+            text = json.dumps(result.as_json(), ensure_ascii=False) + "\n"
+        elif ns.format == "csv":
+            text = render.records_csv(result.records())
+        else:
+            text = render.sweep_text(result)
     if plot:
         from linkage.uncertainty_plots import plot_sweep
 
         plot_sweep(result, ns.output, verdicts=ns.verdict)
         return 0
-    if ns.format == "json":
-        text = json.dumps(result.as_json(), ensure_ascii=False) + "\n"
-    elif ns.format == "csv":
-        text = render.records_csv(result.records())
-    else:
-        text = render.sweep_text(result)
     write(text, ns.output)
     return 0
 

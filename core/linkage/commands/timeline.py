@@ -6,7 +6,7 @@ import argparse
 import json
 
 from linkage.commands import command
-from linkage.commands._common import add_case_argument, add_output_argument, load, write
+from linkage.commands._common import add_case_argument, add_output_argument, analysing, load, write
 from linkage.errors import LinkageError
 
 
@@ -20,14 +20,15 @@ def run(ns: argparse.Namespace) -> int:
     eps = ns.error_rate
     if eps is not None and not 0 < eps < 0.5:
         raise LinkageError(f"--error-rate must lie strictly between 0 and 0.5, got {eps:g}")
-    t = TimelineAnalysis(case)
-    if ns.format == "json":
-        data = t.as_json(eps, explain=ns.explain, versus=ns.versus)
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    elif ns.format == "markdown":
-        text = render_timeline_markdown(t, explain=ns.explain, error_rate=eps, versus=ns.versus)
-    else:
-        text = render_timeline_text(t, explain=ns.explain, error_rate=eps, versus=ns.versus)
+    with analysing(case):
+        t = TimelineAnalysis(case)
+        if ns.format == "json":
+            data = t.as_json(eps, explain=ns.explain, versus=ns.versus)
+            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        elif ns.format == "markdown":
+            text = render_timeline_markdown(t, explain=ns.explain, error_rate=eps, versus=ns.versus)
+        else:
+            text = render_timeline_text(t, explain=ns.explain, error_rate=eps, versus=ns.versus)
     write(text, ns.output)
     return 0
 

@@ -28,9 +28,9 @@ self-enforcing is the answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 from fractions import Fraction
 from math import lcm
+from typing import Any
 
 import attrs
 import numpy as np

@@ -42,7 +42,7 @@ import attrs
 import numpy as np
 
 from linkage.cases.case import Case
-from linkage.cases.loader import load_case_text
+from linkage.cases.loader import load_case_text, read_case_text
 from linkage.errors import LinkageError
 from linkage.expr import parse_expression
 from linkage.uncertainty import backends
@@ -182,8 +182,7 @@ def _remote(
 ) -> RemoteTask:
     if case.path is None:
         raise LinkageError("the dask backend needs a case loaded from a file (case.path)")
-    with open(case.path, encoding="utf-8") as f:
-        text = f.read()
+    text = read_case_text(case.path)
     original = load_case_text(text, file=case.path)
     changed = tuple(
         (n, p.text or str(p.value))
