@@ -9,17 +9,22 @@ every constant once, when it is read:
 1. **Canonical form.** :func:`sympy.expand_log` splits logarithms of products and powers of
    positive values, and the logarithm of a positive rational is written over its prime factors
    below ``SMALL_PRIMES`` (``log(12)`` becomes ``2*log(2) + log(3)``), so that values equal by
-   the laws of logarithms become equal terms and cancel (``log(8) - 3*log(2)`` is ``0``);
+   the laws of logarithms become equal terms and cancel (``log(8) - 3*log(2)`` is ``0``); a
+   rational raised to an irrational power is split into integer powers (``(1/3)**sqrt(2)`` is
+   ``3**(-sqrt(2))``, which is also what ``exp(sqrt(2)*log(1/3))`` becomes);
    sympy already keeps radicals (``sqrt(8) = 2*sqrt(2)``) and rationals in a normal form. A
    canonical form that is infinite or undefined (``1/(log(8) - 3*log(2))``) is refused.
 2. **Certified sign.** The canonical form is evaluated in interval arithmetic
-   (:mod:`mpmath`'s ``iv``, outward rounding, so the true value is always inside the interval)
-   at ``PRECISIONS`` bits in turn. The value is accepted as soon as an interval excludes zero
-   (its sign is then proved) and is finite. A logarithm or a non-integer power of an interval that
-   lies below zero is a complex value and refused; one whose argument cannot be told from zero at
-   the highest precision is refused, as is a value still not told from zero at that precision:
-   nonzero values are separated from zero long before (a value of the grammar within ``2**-2000``
-   of zero is a zero in disguise in every case seen).
+   (:mod:`mpmath`'s ``iv``, outward rounding, so the exact value is always inside the interval)
+   at ``PRECISIONS`` bits in turn (a bounded budget). The value is accepted as soon as an
+   interval is finite and excludes zero: its sign is then proved. A logarithm or a non-integer
+   power of an interval below zero is a complex value and is refused.
+3. **Denesting.** If the sign is still undecided, nested square roots are denested with
+   :func:`sympy.sqrtdenest` (``sqrt(3 + 2*sqrt(2)) - 1 - sqrt(2)`` is ``0``) and step 2 is tried
+   again. A value still not separated from zero at the highest precision (or whose logarithm or
+   divisor is not) is refused with a message that says so: it is almost surely a zero that
+   sympy cannot prove, and the author can write ``0``. Deciding every such constant is an open
+   problem (Richardson's theorem makes the general one undecidable); refusing is the safe answer.
 
 Nothing here evaluates text: the input is a sympy expression built by :mod:`linkage.expr`.
 """
@@ -64,16 +69,21 @@ def classify(value: sympy.Expr) -> sympy.Expr:
     if value.free_symbols or isinstance(value, sympy.Rational):
         return value
     canonical = _canonical(value)
-    _sign(canonical)
+    try:
+        _sign(canonical)
+    except Unclassifiable:
+        denested = _denested(canonical)
+        if denested is None:
+            raise
+        _sign(denested)
+        return denested
     return canonical
 
 
 def sign(value: sympy.Expr) -> int:
     """The certified sign (-1, 0 or 1) of the constant ``value``; raise :class:`Unclassifiable`
     if it cannot be decided. ``sign(a - b)`` compares two constants exactly."""
-    if isinstance(value, sympy.Rational):
-        return _sign(value)
-    return _sign(_canonical(value))
+    return _sign(classify(value))
 
 
 def _sign(value: sympy.Expr) -> int:
@@ -104,11 +114,33 @@ def _sign(value: sympy.Expr) -> int:
     )
 
 
+def _denested(value: sympy.Expr) -> sympy.Expr | None:
+    """``value`` with its nested square roots denested (``sqrt(3 + 2*sqrt(2))`` is
+    ``1 + sqrt(2)``), or ``None`` if there is nothing to denest."""
+    if not any(isinstance(p, sympy.Pow) and p.exp == sympy.S.Half for p in value.atoms(sympy.Pow)):
+        return None
+    try:
+        denested = sympy.sqrtdenest(value)
+    except (ValueError, TypeError, ArithmeticError, RecursionError):
+        return None
+    return None if denested == value else _canonical(denested)
+
+
 def _canonical(value: sympy.Expr) -> sympy.Expr:
     try:
-        canonical = sympy.expand_log(value, deep=True, force=False).replace(
-            lambda e: isinstance(e, sympy.log) and _positive_rational(e.args[0]),
-            lambda e: _log_rational(e.args[0]),
+        canonical = (
+            sympy.expand_log(value, deep=True, force=False)
+            .replace(
+                lambda e: isinstance(e, sympy.log) and _positive_rational(e.args[0]),
+                lambda e: _log_rational(e.args[0]),
+            )
+            .replace(  # (p/q)**x as p**x * q**(-x) for an irrational x: as exp(x*log(p/q)) reads
+                lambda e: isinstance(e, sympy.Pow)
+                and _positive_rational(e.base)
+                and not isinstance(e.base, sympy.Integer)
+                and not isinstance(e.exp, sympy.Rational),
+                lambda e: sympy.Integer(e.base.p) ** e.exp * sympy.Integer(e.base.q) ** (-e.exp),
+            )
         )
     except (ValueError, TypeError, ArithmeticError, RecursionError):
         canonical = value

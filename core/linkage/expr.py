@@ -626,7 +626,7 @@ class _Builder:
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp):
             left = self.build(node.left)
-            right = self.build(node.right)
+            right = self._classified(node.right, self.build(node.right))
             if isinstance(node.op, ast.Add):
                 return left + right
             if isinstance(node.op, ast.Sub):
@@ -642,7 +642,9 @@ class _Builder:
             if not isinstance(node.func, ast.Name):  # pragma: no cover - rejected by check()
                 self.fail(node, "only the allowed functions can be called")
             name = node.func.id
-            args = [self.build(arg) for arg in node.args]
+            # numeric arguments in canonical form, their signs certified: max(x, log(8) - 3*log(2))
+            # compares x with 0, and log() or sqrt() of a zero in disguise is seen as such
+            args = [self._classified(arg, self.build(arg)) for arg in node.args]
             if name == "exp" and args[0].is_number:
                 # exp of a huge argument makes later numeric evaluation (comparisons in
                 # max/min, zero tests) arbitrarily slow, e.g. exp(exp(exp(15))).
@@ -655,6 +657,13 @@ class _Builder:
                     )
             return ALLOWED_FUNCTIONS[name](*args)
         self.fail(node, f"{type(node).__name__} is not allowed")  # pragma: no cover
+
+    def _classified(self, node: ast.expr, value: sympy.Expr) -> sympy.Expr:
+        """``value`` classified (:func:`linkage.constants.classify`), or rejected at ``node``."""
+        try:
+            return classify(value)
+        except Unclassifiable as exc:
+            self.fail(node, exc.reason)
 
     def _name_value(self, node: ast.Name) -> sympy.Expr:
         """Value of a name from ``names``; a bad value is a caller bug (TypeError)."""
