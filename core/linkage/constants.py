@@ -135,10 +135,12 @@ def _canonical(value: sympy.Expr) -> sympy.Expr:
                 lambda e: _log_rational(e.args[0]),
             )
             .replace(  # (p/q)**x as p**x * q**(-x) for an irrational x: as exp(x*log(p/q)) reads
-                lambda e: isinstance(e, sympy.Pow)
-                and _positive_rational(e.base)
-                and not isinstance(e.base, sympy.Integer)
-                and not isinstance(e.exp, sympy.Rational),
+                lambda e: (
+                    isinstance(e, sympy.Pow)
+                    and _positive_rational(e.base)
+                    and not isinstance(e.base, sympy.Integer)
+                    and not isinstance(e.exp, sympy.Rational)
+                ),
                 lambda e: sympy.Integer(e.base.p) ** e.exp * sympy.Integer(e.base.q) ** (-e.exp),
             )
         )

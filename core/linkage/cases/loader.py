@@ -828,22 +828,23 @@ def _check_classified(
     timeline: tuple[Event, ...],
     r: _Reader,
 ) -> None:
-    """Each payoff of a domain, and the differences ``C - N``, ``D - C``, ``D - N`` the engine
-    compares, at the file's values and after every timeline event: a constant whose sign cannot
-    be certified (``x - 3*log(2)`` with ``x = "log(8)"``) is reported once, where it arises."""
+    """Each payoff of a domain (a plugin model's numbers included), and the differences
+    ``C - N``, ``D - C``, ``D - N`` the engine compares, at the file's values and after every
+    timeline event: a constant whose sign cannot be certified (``x + log(sqrt(2) - 1)`` with
+    ``x = "log(sqrt(2) + 1)"``) is reported once, where it arises."""
     where = {
         t.get("id"): f"domains[{i}]"
         for i, t in enumerate(data if isinstance(data, list) else [])
         if isinstance(t, dict)
     }
+    every = [(d, player, sp) for d in domains for player, sp in d.payoffs.items()]
     symbolic = [
         (d, player, sp)
-        for d in domains
-        for player, sp in d.payoffs.items()
+        for d, player, sp in every
         if any(getattr(sp, k) is not None and getattr(sp, k).free_symbols for k in PAYOFF_NAMES)
     ]
-    for stage, values in _stages(params, timeline, ""):
-        for d, player, sp in symbolic:
+    for stage, values in _stages(params, timeline, ""):  # a model's numbers, then the symbols
+        for d, player, sp in symbolic if stage else every:
             base = where.get(d.id, "domains")
             path = stage or (f"{base}.payoffs.{player}" if d.id in where else base)
             given = {k: getattr(sp, k) for k in PAYOFF_NAMES if getattr(sp, k) is not None}
