@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from linkage.atomic import write_atomic
-from linkage.errors import CaseError, CaseErrors, LinkageError
+from linkage.errors import LinkageError, ModelError, PluginError, TooLargeError
 
 if TYPE_CHECKING:
     from linkage.cases.case import Case
@@ -26,18 +26,19 @@ def load(name: str) -> Case:
 
 @contextlib.contextmanager
 def analysing(case: Case) -> Iterator[None]:
-    """Name ``case``'s file in an error raised while it is analysed (an engine or model error,
-    a plugin's error); a case file's own errors already name it. Other exceptions (bugs) keep
-    their traceback, with a note naming the file."""
+    """Name ``case``'s file in an error its content causes while it is analysed (a model error,
+    a limit of the engine, a plugin's error); a case file's own errors already name it, and
+    other user errors (an option, an unreachable scheduler) are not about the file. Other
+    exceptions (bugs) keep their traceback, with a note naming the file."""
     where = case.path or f"case {case.id!r}"
     try:
         yield
-    except (CaseError, CaseErrors):
-        raise
-    except LinkageError as exc:
+    except (ModelError, TooLargeError, PluginError) as exc:
         if str(exc).startswith(where):
             raise
         raise LinkageError(f"{where}: {exc}") from exc
+    except LinkageError:
+        raise
     except Exception as exc:
         exc.add_note(f"while analysing {where}")
         raise
