@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import mpmath
 import pytest
 import sympy
@@ -373,7 +374,7 @@ def _commands(out: str) -> dict[str, list[str]]:
         "plot": ["plot", "thresholds", case, "-o", out + ".png"],
         "report": ["report", case, "--no-plots", "-o", out + ".html"],
         "sweep": ["sweep", record, "--param", "fx_2022=100:150:2", "--no-record", "-o", out],
-        "sensitivity": ["sensitivity", case, "--draws", "3", "-o", out],
+        "sensitivity": ["sensitivity", record, "--draws", "3", "--no-record", "-o", out],
         "sources": ["sources", record, "-o", out],
         "new-plugin": ["new-plugin", "hostile_pack", "--dir", out],
     }
@@ -418,7 +419,9 @@ def test_a_bad_output_path_is_one_line_before_the_work(
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-@pytest.mark.parametrize("command", ["analyze", "compare", "compare-csv", "timeline", "sources"])
+@pytest.mark.parametrize(
+    "command", ["analyze", "compare", "compare-csv", "timeline", "sources", "sweep", "sensitivity"]
+)
 def test_a_full_device_is_one_line_in_a_subprocess(command: str) -> None:
     before = os.stat("/dev/full")
     result = subprocess.run(
@@ -450,6 +453,54 @@ def test_an_unwritable_folder_is_refused_before_the_work(
         assert main(argv) == 1
         err = capsys.readouterr().err
         assert "no permission to create files in" in err and err.count("\n") == 1, err
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path: Path, monkeypatch: Any) -> None:
+    target = tmp_path / "kept.txt"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o444)
+    if os.access(target, os.W_OK):  # root
+        real = os.access
+        monkeypatch.setattr(
+            os, "access", lambda p, m, **kw: False if Path(p) == target else real(p, m, **kw)
+        )
+    with pytest.raises(LinkageError, match="read-only"):
+        write_atomic("new", target)
+    assert target.read_text(encoding="utf-8") == "old"
+
+
+@pytest.mark.parametrize("hostile", sorted(UNCLASSIFIABLE))
+@pytest.mark.parametrize("command", ["check", "analyze", "compare", "timeline"])
+def test_unclassifiable_constants_on_the_command_line(
+    hostile: str, command: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "hostile.toml"
+    path.write_text(case_text(value=q(hostile), event="3"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "linkage", command, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{path}:7 at 'parameters.x.value'" in result.stderr
+
+
+def test_a_plugin_models_numbers_are_classified(monkeypatch: Any) -> None:
+    from linkage.models import DomainModel
+
+    real = DomainModel.payoffs
+
+    def hidden_zero(self: DomainModel, *args: Any, **kwargs: Any) -> Any:
+        built = real(self, *args, **kwargs)
+        role = next(iter(built))
+        zero = sympy.log(1 + sympy.sqrt(2)) + sympy.log(sympy.sqrt(2) - 1)  # 0, not provable
+        return {**built, role: attrs.evolve(built[role], C=built[role].N + zero)}
+
+    monkeypatch.setattr(DomainModel, "payoffs", hidden_zero)
+    (error,) = errors_of(JAPAN_RUSSIA.read_text(encoding="utf-8"))
+    assert "cannot decide the sign" in str(error)
+    assert re.fullmatch(r"domains\[\d+\]\.(params|model)", error.location.key_path or "")
 
 
 def test_writing_to_dev_null_and_through_a_symlink(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ def _reason(exc: OSError) -> str:
 def check_target(path: str | os.PathLike[str]) -> Path:
     """Raise :class:`LinkageError` now if ``path`` cannot be written later (a folder given as
     the file, a folder that does not exist, a parent that is a file, a folder without write
-    permission), so that a command fails before its work, not after it; return the folder the
+    permission, a read-only file), so that a command fails before its work, not after it; return the folder the
     temporary file goes to."""
     target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     shown = str(path)
@@ -74,9 +74,9 @@ def check_target(path: str | os.PathLike[str]) -> Path:
         raise LinkageError(f"cannot write {shown!r}: {_reason(exc)}") from None
     if mode is not None and stat.S_ISDIR(mode):
         raise LinkageError(f"cannot write {shown!r}: it is a folder; give a file name")
+    if mode is not None and not os.access(target, os.W_OK):
+        raise LinkageError(f"cannot write {shown!r}: the file is read-only")
     if mode is not None and not stat.S_ISREG(mode):  # a device or a FIFO: written directly
-        if not os.access(target, os.W_OK):
-            raise LinkageError(f"cannot write {shown!r}: permission denied")
         return target.parent
     folder = target.parent if str(target.parent) else Path(".")
     _check_ancestors(folder, f"cannot write {shown!r}")

@@ -832,8 +832,8 @@ def _check_classified(
     ``C - N``, ``D - C``, ``D - N`` the engine compares, at the file's values and after every
     timeline event: a constant whose sign cannot be certified (``x + log(sqrt(2) - 1)`` with
     ``x = "log(sqrt(2) + 1)"``) is reported once, where it arises."""
-    where = {
-        t.get("id"): f"domains[{i}]"
+    where = {  # per domain: its payoffs' path, or for a model the arguments that built them
+        t.get("id"): (f"domains[{i}]", "payoffs" in t, "params" if "params" in t else "model")
         for i, t in enumerate(data if isinstance(data, list) else [])
         if isinstance(t, dict)
     }
@@ -845,8 +845,9 @@ def _check_classified(
     ]
     for stage, values in _stages(params, timeline, ""):  # a model's numbers, then the symbols
         for d, player, sp in symbolic if stage else every:
-            base = where.get(d.id, "domains")
-            path = stage or (f"{base}.payoffs.{player}" if d.id in where else base)
+            base, typed, model_key = where.get(d.id, ("domains", False, ""))
+            own = f"{base}.payoffs.{player}" if typed else f"{base}.{model_key}".rstrip(".")
+            path = stage or own
             given = {k: getattr(sp, k) for k in PAYOFF_NAMES if getattr(sp, k) is not None}
             checks = {
                 **given,
