@@ -7,9 +7,9 @@ file it points to is replaced, the link stays). A target that exists and is not 
 or a folder (``/dev/null``, ``/dev/stdout``, a FIFO) cannot be replaced: it is written to
 directly, and a failed write (``/dev/full``) is reported. A path that cannot be written (a
 folder, a folder that does not exist, a parent that is a file, a folder without write
-permission) is a :class:`~linkage.errors.LinkageError` naming it, one line, no traceback;
-:func:`check_target` raises it before a command's work, :func:`write_atomic` again if the
-folder changed in the meantime.
+permission, a read-only file) is a :class:`~linkage.errors.LinkageError` naming it, one line,
+no traceback: :func:`check_target` raises it before a command's work, :func:`write_atomic`
+again if something changed in the meantime.
 
 **Input.** :func:`read_input` opens a file the user named and reads it only if the opened
 descriptor is a regular file (checked with :func:`os.fstat` on that descriptor, so a file
@@ -62,8 +62,8 @@ def _reason(exc: OSError) -> str:
 def check_target(path: str | os.PathLike[str]) -> Path:
     """Raise :class:`LinkageError` now if ``path`` cannot be written later (a folder given as
     the file, a folder that does not exist, a parent that is a file, a folder without write
-    permission, a read-only file), so that a command fails before its work, not after it; return the folder the
-    temporary file goes to."""
+    permission, a read-only file), so that a command fails before its work, not after it;
+    return the folder the temporary file goes to."""
     target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     shown = str(path)
     try:
