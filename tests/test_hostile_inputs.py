@@ -455,6 +455,17 @@ def test_an_unwritable_folder_is_refused_before_the_work(
         assert "no permission to create files in" in err and err.count("\n") == 1, err
 
 
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+def test_dev_stdout_is_written_in_place_to_a_pipe_or_a_file(tmp_path: Path) -> None:
+    argv = [sys.executable, "-m", "linkage", "analyze", str(EXAMPLE), "-o", "/dev/stdout"]
+    piped = subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT)
+    assert piped.returncode == 0 and piped.stdout.startswith("Case example")
+    out = tmp_path / "redirected.txt"
+    with open(out, "w", encoding="utf-8") as f:
+        assert subprocess.run(argv, stdout=f, timeout=TIMEOUT).returncode == 0
+    assert out.read_text(encoding="utf-8") == piped.stdout
+
+
 def test_a_read_only_file_is_not_replaced(tmp_path: Path, monkeypatch: Any) -> None:
     target = tmp_path / "kept.txt"
     target.write_text("old", encoding="utf-8")

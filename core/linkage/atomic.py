@@ -4,8 +4,8 @@
 then renamed over the target with :func:`os.replace`: a failure (a full disk, an interruption)
 leaves any earlier file untouched and no partial file behind. A symbolic link is followed (the
 file it points to is replaced, the link stays). A target that exists and is not a regular file
-or a folder (``/dev/null``, ``/dev/stdout``, a FIFO) cannot be replaced: it is written to
-directly, and a failed write (``/dev/full``) is reported. A path that cannot be written (a
+or a folder (``/dev/null``, a FIFO), or that names a descriptor (``/dev/stdout``), is not
+replaced: it is written to directly, and a failed write (``/dev/full``) is reported. A path that cannot be written (a
 folder, a folder that does not exist, a parent that is a file, a folder without write
 permission, a read-only file) is a :class:`~linkage.errors.LinkageError` naming it, one line,
 no traceback: :func:`check_target` raises it before a command's work, :func:`write_atomic`
@@ -59,13 +59,32 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _in_place(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is written in place rather than replaced: a device or a FIFO (links
+    followed), or a path under ``/dev`` or ``/proc`` such as ``/dev/stdout`` (a descriptor of
+    this process: replacing what it points to would be wrong, and a pipe has no path)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return True
+    special = ("/dev/", "/proc/")
+    return str(path).startswith(special) or os.path.realpath(path).startswith(special)
+
+
+def _replaced(path: str | os.PathLike[str]) -> Path:
+    """The regular file a write to ``path`` replaces: the one a symbolic link points to."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+
+
 def check_target(path: str | os.PathLike[str]) -> Path:
     """Raise :class:`LinkageError` now if ``path`` cannot be written later (a folder given as
     the file, a folder that does not exist, a parent that is a file, a folder without write
     permission, a read-only file), so that a command fails before its work, not after it;
     return the folder the temporary file goes to."""
-    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     shown = str(path)
+    target = _replaced(path)
     try:
         mode: int | None = os.stat(target).st_mode
     except (FileNotFoundError, NotADirectoryError):  # the folders are looked at below
@@ -74,10 +93,10 @@ def check_target(path: str | os.PathLike[str]) -> Path:
         raise LinkageError(f"cannot write {shown!r}: {_reason(exc)}") from None
     if mode is not None and stat.S_ISDIR(mode):
         raise LinkageError(f"cannot write {shown!r}: it is a folder; give a file name")
-    if mode is not None and not os.access(target, os.W_OK):
+    if mode is not None and not os.access(path, os.W_OK):
         raise LinkageError(f"cannot write {shown!r}: the file is read-only")
-    if mode is not None and not stat.S_ISREG(mode):  # a device or a FIFO: written directly
-        return target.parent
+    if _in_place(path):
+        return Path(path).parent
     folder = target.parent if str(target.parent) else Path(".")
     _check_ancestors(folder, f"cannot write {shown!r}")
     if not folder.is_dir():
@@ -103,15 +122,15 @@ def write_atomic(data: str | bytes, path: str | os.PathLike[str]) -> Path:
     the permissions of the process's umask, a replaced file keeps its own."""
     shown = str(path)
     folder = check_target(path)
-    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    if _in_place(path):
+        _write_special(raw, Path(path), shown)
+        return Path(path)
+    target = _replaced(path)
     try:
-        old = os.stat(target)
+        old: os.stat_result | None = os.stat(target)
     except OSError:
         old = None
-    if old is not None and not stat.S_ISREG(old.st_mode):
-        _write_special(raw, target, shown)
-        return Path(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
