@@ -140,6 +140,26 @@ def test_a_zero_in_disguise_at_the_calibration_is_refused_where_it_arises() -> N
     assert "after this event" in str(error)
 
 
+def test_values_of_two_domains_equal_in_disguise_are_refused_at_the_second() -> None:
+    text = case_text(C=q("1 + log(1+sqrt(2))")).replace(
+        "payoffs.A = { C = 3, D = 6, N = 1 }",
+        'payoffs.A = { C = "1 - log(sqrt(2)-1)", D = 6, N = 1 }',
+    )
+    (error,) = errors_of(text)
+    assert error.location.key_path == "domains[1].payoffs.A"
+    assert "cannot be told apart from domain 'd1'" in str(error)
+
+
+def test_the_engine_refuses_a_comparison_it_cannot_decide_with_a_model_error() -> None:
+    from linkage.engine.threshold import is_ge
+    from linkage.errors import ModelError
+
+    u, v = sympy.log(1 + sympy.sqrt(2)), sympy.log(sympy.sqrt(2) - 1)  # u = -v
+    a, b = (3 - u) / (3 - v), (v + 3) / (u + 3)  # equal, which sympy.simplify cannot prove
+    with pytest.raises(ModelError, match=r"cannot compare .* cannot prove them equal"):
+        is_ge(a, b)
+
+
 def test_a_value_equal_to_its_bound_in_disguise_is_compared_exactly() -> None:
     case = load_case_text(case_text(value=q("log(8)"), low=q("3*log(2)")), file="h.toml")
     assert case.parameters["x"].value == 3 * sympy.log(2)  # canonical: equal values cancel

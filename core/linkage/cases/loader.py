@@ -59,7 +59,7 @@ from linkage.cases.read_uncertainty import (
     read_correlations,
     read_distribution,
 )
-from linkage.constants import Unclassifiable, classify, sign
+from linkage.constants import PRECISIONS, Unclassifiable, classify, sign
 from linkage.decimals import decimal
 from linkage.errors import CaseError, CaseErrors, CaseWarning, LinkageError, PluginError
 from linkage.expr import ALLOWED_FUNCTIONS, ExpressionError, parse_expression, to_exact
@@ -831,7 +831,8 @@ def _check_classified(
     """Each payoff of a domain (a plugin model's numbers included), and the differences
     ``C - N``, ``D - C``, ``D - N`` the engine compares, at the file's values and after every
     timeline event: a constant whose sign cannot be certified (``x + log(sqrt(2) - 1)`` with
-    ``x = "log(sqrt(2) + 1)"``) is reported once, where it arises."""
+    ``x = "log(sqrt(2) + 1)"``) is reported once, where it arises, and so are two that cannot
+    be told apart (``log(1 + sqrt(2))`` in one domain, ``-log(sqrt(2) - 1)`` in another)."""
     where = {  # per domain: its payoffs' path, or for a model the arguments that built them
         t.get("id"): (f"domains[{i}]", "payoffs" in t, "params" if "params" in t else "model")
         for i, t in enumerate(data if isinstance(data, list) else [])
@@ -843,6 +844,8 @@ def _check_classified(
         for d, player, sp in every
         if any(getattr(sp, k) is not None and getattr(sp, k).free_symbols for k in PAYOFF_NAMES)
     ]
+    fixed: list[tuple[str, str, sympy.Expr]] = []  # irrational numbers, compared below
+    irrational: list[tuple[str, str, sympy.Expr]] = []  # ... and those of this calibration
     for stage, values in _stages(params, timeline, ""):  # a model's numbers, then the symbols
         for d, player, sp in symbolic if stage else every:
             base, typed, model_key = where.get(d.id, ("domains", False, ""))
@@ -858,10 +861,38 @@ def _check_classified(
             for name, expr in checks.items():
                 v = substitute(expr, values)
                 after = " after this event" if stage else ""
-                if v.is_number and not _classified(
-                    v, path, f"domain '{d.id}': {name} of {player}{after}", r
-                ):
+                what = f"domain '{d.id}': {name} of {player}{after}"
+                if not v.is_number:
+                    continue
+                if not _classified(v, path, what, r):
                     return
+                if not isinstance(v, sympy.Rational):
+                    (irrational if expr.free_symbols else fixed).append((path, what, v))
+        if not _separated([*fixed, *irrational], r):
+            return
+        irrational.clear()
+
+
+def _separated(items: list[tuple[str, str, sympy.Expr]], r: _Reader) -> bool:
+    """Whether irrational constants that agree to 12 digits are equal or ordered with a
+    certified sign (they are compared with one another later); the first pair that is neither
+    is reported, at the second one's path."""
+    approximate = sorted((float(sympy.N(v, 20)), i) for i, (_, _, v) in enumerate(items))
+    for (fa, a), (fb, b) in itertools.pairwise(approximate):
+        (_, what_a, va), (path, what_b, vb) = items[a], items[b]
+        if va == vb or abs(fa - fb) > 1e-12 * max(1.0, abs(fa), abs(fb)):
+            continue
+        try:
+            sign(va - vb)
+        except Unclassifiable:
+            r.error(
+                path,
+                f"{what_b} cannot be told apart from {what_a}: {sympy.sstr(vb)} and "
+                f"{sympy.sstr(va)} agree to {PRECISIONS[-1]} bits but cannot be proved equal",
+                hint="write equal values in the same form",
+            )
+            return False
+    return True
 
 
 def _check_discount_values(

@@ -141,7 +141,11 @@ def is_ge(x: sympy.Expr, y: sympy.Expr) -> bool:
     value = sympy.N(simplified, 60)
     if value.is_number and abs(value) > _TINY:
         return bool(value > 0)
-    raise ValueError(f"cannot decide the sign of {diff}")
+    raise ModelError(
+        f"cannot compare {x} with {y}: they agree to 60 digits, but sympy cannot prove them "
+        "equal (write values that are equal in the same form, e.g. log(1 + sqrt(2)) twice "
+        "rather than once as -log(sqrt(2) - 1))"
+    )
 
 
 @attrs.frozen
