@@ -9,13 +9,16 @@ derandomized through the conftest profile; set it higher for a longer run on dem
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import io
 import os
 import re
 import socket
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -364,6 +367,22 @@ def test_every_constant_is_refused_with_its_place_or_has_the_right_sign(tree: An
     if expected is None or abs(expected) < TINY:
         return  # too close to zero or a singular point for the independent evaluation
     assert sign(value) == (1 if expected > 0 else -1), (text, value, expected)
+
+
+@settings(max_examples=max(5, EXAMPLES // 4))
+@given(_tree())
+def test_an_accepted_constant_is_analysed_or_refused_in_one_line(tree: Any) -> None:
+    text = case_text(value=q(_text(tree)), C=q("x + 3"), extra="")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "prop.toml"
+        path.write_text(text, encoding="utf-8")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["analyze", str(path), "-f", "json"])
+    assert code in (0, 1)
+    lines = err.getvalue().splitlines()
+    assert all(line.startswith("linkage: ") for line in lines)
+    assert code == 0 or any(line.startswith(f"linkage: error: {path}") for line in lines)
 
 
 @settings(max_examples=EXAMPLES)
