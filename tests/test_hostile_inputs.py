@@ -198,6 +198,21 @@ def test_irrational_constants_that_can_be_classified_are_analysed(
     assert "Traceback" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("key", ["C", "D", "N"])
+def test_an_irrational_payoff_in_any_place_is_analysed(
+    key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    values = {"C": "3", "D": "5", "N": "1"}
+    values[key] += " + log(2)/10"
+    text = case_text().replace(
+        'payoffs.A = { C = "x + 1", D = 5, N = 1 }',
+        "payoffs.A = { " + ", ".join(f'{k} = "{v}"' for k, v in values.items()) + " }",
+    )
+    path = tmp_path / "irrational.toml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["analyze", str(path), "-f", "json"]) == 0, capsys.readouterr().err
+
+
 def test_an_engine_limit_on_irrational_values_names_the_case_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -833,8 +833,12 @@ def _check_classified(
     timeline event: a constant whose sign cannot be certified (``x + log(sqrt(2) - 1)`` with
     ``x = "log(sqrt(2) + 1)"``) is reported once, where it arises, and so are two that cannot
     be told apart (``log(1 + sqrt(2))`` in one domain, ``-log(sqrt(2) - 1)`` in another)."""
-    where = {  # per domain: its payoffs' path, or for a model the arguments that built them
-        t.get("id"): (f"domains[{i}]", "payoffs" in t, "params" if "params" in t else "model")
+    where = {  # per domain: its payoffs' path, or the game or model arguments that built them
+        t.get("id"): (
+            f"domains[{i}]",
+            "payoffs" in t,
+            next((k for k in ("game", "params", "model") if k in t), ""),
+        )
         for i, t in enumerate(data if isinstance(data, list) else [])
         if isinstance(t, dict)
     }

@@ -128,7 +128,7 @@ def _necessary(game: Game, masks: Masks, domains: list[int]) -> np.ndarray:
     for p in game.players:
         pay = [d.payoffs[p] for d in game.domains]
         weight = _weight(game, game.discount.of(p))
-        if weight is None or not all(x.C.is_Rational and x.stake.is_Rational for x in pay):
+        if weight is None or not all(v.is_Rational for x in pay for v in (x.C, x.D, x.N)):
             continue
         if any(x.stake < 0 for x in pay):
             continue
