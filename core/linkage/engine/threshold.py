@@ -26,9 +26,11 @@ constraints hold with equality at the boundary.
 Degenerate cases are decided **before** dividing: with :math:`a > 0` a constraint needs some
 positive stake; :math:`b \le 0` with :math:`a > 0` is never; :math:`a \le 0 \le b` is always. The
 :math:`T`-period polynomial :math:`b\delta^{T+1} - (a+b)\delta + a` has the spurious root
-:math:`\delta = 1`, which is divided out; its root in :math:`(0,1)` is isolated exactly (radicals
-for :math:`T \le 2`, ``CRootOf`` beyond, the index looked up, never assumed) and turned into a float
-by bisection on the isolating interval.
+:math:`\delta = 1`; its root in :math:`(0,1)` is exact: radicals for :math:`T \le 2`, beyond a
+rational or an :class:`~linkage.roots.IsolatedRoot` of that three-term polynomial, whose index
+and isolating interval follow from Descartes' rule of signs (no factoring, no root isolation, so
+long punishments cost little; see :func:`~linkage.roots.period_root`), turned into a float by
+exact bisection on the interval.
 
 **Symbolic payoffs.** When the sign of :math:`a` or :math:`b` is not decided by the symbols'
 assumptions, the result is ``"piecewise"``: one :class:`Threshold` per sign case, each with its
@@ -42,11 +44,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import sympy
 
+from linkage.roots import IsolatedRoot, period_root, same_number
 from linkage.symbols import delta
 from linkage.values import approximate, exact, substitute, to_float
 
@@ -122,12 +126,25 @@ def is_ge(x: sympy.Expr, y: sympy.Expr) -> bool:
     if isinstance(x, sympy.Rational | int) and isinstance(y, sympy.Rational | int):
         return bool(x >= y)
     x, y = exact(x), exact(y)
+    if isinstance(x, IsolatedRoot) and y.is_Rational:
+        return x.compare_to(Fraction(int(y.p), int(y.q))) >= 0
+    if isinstance(y, IsolatedRoot) and x.is_Rational:
+        return y.compare_to(Fraction(int(x.p), int(x.q))) <= 0
     fx, fy = to_float(x), to_float(y)
     if abs(fx - fy) > 1e-9 * max(1.0, abs(fx), abs(fy)):
         return fx > fy
     diff = x - y
     if diff.is_zero:
         return True
+    for root, other in ((x, y), (y, x)):
+        same = same_number(root, other) if isinstance(root, IsolatedRoot) else None
+        if same:
+            return True
+        if same is False:  # distinct algebraic numbers: enough digits tell them apart
+            digits = 60
+            while abs(value := sympy.N(x - y, digits)) < sympy.Float(10) ** (10 - digits):
+                digits *= 2
+            return bool(value > 0)
     sign = diff.is_extended_nonnegative
     if sign is not None:
         return bool(sign)
@@ -405,7 +422,9 @@ def _bound(a: sympy.Expr, b: sympy.Expr, first: int, last: int | None, sa: int) 
         root = sympy.sqrt(1 + 4 * r) / 2 - sympy.Rational(1, 2)
     elif first == last:
         root = r ** sympy.Rational(1, first)
-    else:
+    elif first == 1 and last is not None and r.is_Rational:
+        root = period_root(r, last, delta)
+    if root is None and poly is None:
         weight = (
             delta**first + r * delta - r
             if last is None
