@@ -81,6 +81,18 @@ class IsolatedRoot(sympy.CRootOf):  # type: ignore[misc]
         s = self.sign_at(x)
         return 0 if s == 0 else (1 if s == self.sign_at(self.low) else -1)
 
+    def rational(self) -> sympy.Rational | None:
+        """The root if it is rational. A rational root ``u/v`` (lowest terms) has ``v``
+        dividing the leading coefficient ``c``, and two such fractions differ by at least
+        ``1/c**2``: the best approximation with a denominator at most ``c`` to a point within
+        ``1/(2 c**2)`` of the root is the only candidate."""
+        c = abs(int(self.poly.LC()))
+        low, high = self.interval(2 * c.bit_length() + 2)
+        candidate = ((low + high) / 2).limit_denominator(c)
+        if self.compare_to(candidate) == 0:
+            return sympy.Rational(candidate.numerator, candidate.denominator)
+        return None
+
     def _get_interval(self) -> Any:
         return _Interval(sympy.Rational(str(self.low)), sympy.Rational(str(self.high)))
 
@@ -136,7 +148,7 @@ def _refine(root: IsolatedRoot, bits: int) -> tuple[Fraction, Fraction]:
     return low, high
 
 
-def period_root(ratio: sympy.Rational, periods: int, gen: sympy.Symbol) -> sympy.Expr | None:
+def period_root(ratio: sympy.Rational, periods: int, gen: sympy.Symbol) -> sympy.Expr:
     r"""The :math:`\delta \in (0, 1)` with :math:`\delta + \dots + \delta^T = r` for a rational
     :math:`0 < r = A/B < T`, exact: a rational when it is one, else an :class:`IsolatedRoot` of
 
@@ -152,27 +164,17 @@ def period_root(ratio: sympy.Rational, periods: int, gen: sympy.Symbol) -> sympy
     Interval: :math:`p(0) = A > 0` and :math:`p < 0` just below 1, at the first
     :math:`1 - 2^{-k}` where it is negative.
 
-    A rational root :math:`u/v` (lowest terms) has :math:`v^T \mid B` (the sum is
-    :math:`\sum u^i v^{T-i}/v^T` with a numerator prime to :math:`v`), so there are few to try;
-    None when there are too many (:math:`B > 10^{5T}`): the caller then factors.
+    A rational root is found by :meth:`IsolatedRoot.rational`.
     """
     r = sympy.Rational(ratio)
     T = int(periods)
     if not (T >= 1 and 0 < r < T):
         raise ValueError(f"no root in (0, 1): needs 0 < r < T, found r = {r}, T = {T}")
     A, B = int(r.p), int(r.q)
-    top = int(sympy.integer_nthroot(B, T)[0])
-    if top > 10**5:
-        return None
     x = gen
     root = IsolatedRoot(B * x ** (T + 1) - (A + B) * x + A, 1 - T % 2, 0, _below_one(A, B, T))
-    for v in range(2, top + 1):  # a rational root u/v needs v**T to divide B
-        if B % v**T == 0:
-            low, _ = root.interval(2 * v.bit_length() + 2)
-            for u in (int(low * v), int(low * v) + 1):
-                if root.compare_to(Fraction(u, v)) == 0:
-                    return sympy.Rational(u, v)
-    return root
+    rational = root.rational()
+    return root if rational is None else rational
 
 
 def _below_one(A: int, B: int, T: int) -> Fraction:

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import sympy
 
+from linkage.errors import ModelError
 from linkage.roots import IsolatedRoot, period_root, same_number
 from linkage.symbols import delta
 from linkage.values import approximate, exact, substitute, to_float
@@ -445,9 +446,8 @@ def cleared_polynomial(gain: sympy.Expr, stake: sympy.Expr, periods: int) -> sym
 
 
 def root_in_unit_interval(polynomial: sympy.Expr) -> sympy.Expr:
-    """The unique real root in ``(0, 1)`` of a polynomial in ``delta`` with exact coefficients,
-    found by exact real-root counting (Sturm sequences), never by filtering floats; the
-    ``CRootOf`` index is looked up, not assumed."""
+    """The unique real root in ``(0, 1)`` of a polynomial in ``delta`` with exact coefficients
+    (see :func:`roots_in_unit_interval`)."""
     inside = roots_in_unit_interval(polynomial)
     if len(inside) != 1:
         raise ValueError(f"{polynomial} has {len(inside)} distinct roots in (0, 1), expected one")
@@ -456,21 +456,52 @@ def root_in_unit_interval(polynomial: sympy.Expr) -> sympy.Expr:
 
 @functools.lru_cache(maxsize=1024)
 def roots_in_unit_interval(polynomial: sympy.Expr) -> list[sympy.Expr]:
-    """The distinct real roots in ``(0, 1)`` of a polynomial in ``delta`` with exact coefficients,
-    in increasing order: ``CRootOf`` (or rational) roots indexed past those at or below 0."""
-    poly = sympy.Poly(polynomial, delta).sqf_part()
+    """The distinct real roots in ``(0, 1)`` of a polynomial in ``delta`` with rational
+    coefficients, in increasing order: rationals, or :class:`~linkage.roots.IsolatedRoot` with
+    the index among all real roots and the isolating interval of sympy's exact real-root
+    isolation (never by filtering floats; no factoring, which grows fast with the degree)."""
+    poly = sympy.Poly(polynomial, delta)
+    if not poly.get_domain().is_QQ and not poly.get_domain().is_ZZ:
+        raise ModelError(
+            f"the discount factors at which a constraint holds are the roots of {polynomial}, "
+            "whose coefficients are not rational: exact root isolation needs rational payoffs "
+            "(write them as fractions or decimals)"
+        )
+    coefficients = poly.monic().all_coeffs() if poly.degree() > 0 else []
+    if len(coefficients) > 2 and all(c == 1 for c in coefficients[:-1]):
+        r = -coefficients[-1]  # delta + ... + delta**T - r: the T-period form, the same root
+        return [period_root(r, poly.degree(), delta)] if 0 < r < poly.degree() else []
+    poly = poly.sqf_part().clear_denoms(convert=True)[1]
     if poly.degree() < 1:
         return []
-    below = poly.count_roots(None, 0)
-    upto = poly.count_roots(None, 1) - (1 if poly.eval(1) == 0 else 0)
-    return [sympy.CRootOf(poly.as_expr(), i) for i in range(below, upto)]
+    inside: list[sympy.Expr] = []
+    for index, ((a, b), _) in enumerate(poly.intervals()):
+        a, b = sympy.Rational(a), sympy.Rational(b)
+        while a != b and (poly.eval(a) == 0 or poly.eval(b) == 0 or a < 0 < b or a < 1 < b):
+            a, b = (sympy.Rational(e) for e in poly.refine_root(a, b, eps=(b - a) / 4))
+        if a == b:
+            if 0 < a < 1:
+                inside.append(a)
+        elif a >= 0 and b <= 1:
+            root = IsolatedRoot(poly.as_expr(), index, a, b)
+            rational = root.rational()
+            inside.append(root if rational is None else rational)
+    return inside
+
+
+def _ends(x: sympy.Expr) -> tuple[sympy.Rational, sympy.Rational]:
+    """Rational bounds of a root from :func:`roots_in_unit_interval` (the root if rational)."""
+    if isinstance(x, IsolatedRoot):
+        return sympy.Rational(str(x.low)), sympy.Rational(str(x.high))
+    return sympy.Rational(x), sympy.Rational(x)
 
 
 # -- the feasible set of a general constraint -----------------------------------------------------
 def region(numerator: sympy.Expr) -> Threshold:
     r"""The set of :math:`\delta \in [0,1)` where the polynomial ``numerator`` (in ``delta``, with
     number coefficients) is :math:`\ge 0`, classified into the numeric statuses. Roots are
-    isolated exactly; the sign between them is read at rational points."""
+    isolated exactly; the sign between two of them is read at a rational point between their
+    isolating intervals."""
     poly = sympy.Poly(sympy.expand(numerator), delta)
     if poly.is_zero:
         return ALWAYS
@@ -478,10 +509,9 @@ def region(numerator: sympy.Expr) -> Threshold:
     points = [sympy.Integer(0), *roots]
 
     def sign_after(i: int) -> bool:  # p >= 0 just right of points[i]
-        lo = to_float(points[i])
-        hi = to_float(roots[i]) if i < len(roots) else 1.0
-        probe = sympy.nsimplify((lo + hi) / 2, rational=True)
-        return bool(poly.eval(probe) >= 0)
+        lo = _ends(points[i])[1]
+        hi = _ends(roots[i])[0] if i < len(roots) else sympy.Integer(1)
+        return bool(poly.eval((lo + hi) / 2) >= 0)
 
     holds = [sign_after(i) for i in range(len(points))]
     at_zero = bool(poly.eval(0) >= 0)
