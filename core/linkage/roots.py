@@ -13,7 +13,6 @@ This module imports nothing from the rest of ``linkage``, so every layer can use
 
 from __future__ import annotations
 
-import functools
 from fractions import Fraction
 from typing import Any
 
@@ -27,7 +26,7 @@ class IsolatedRoot(sympy.CRootOf):  # type: ignore[misc]
     with opposite signs at ``low`` and ``high``. The caller vouches for the index and the interval
     (:func:`period_root` derives both from Descartes' rule of signs)."""
 
-    __slots__ = ("high", "low", "terms")
+    __slots__ = ("_narrowest", "high", "low", "terms")
     low: Fraction
     high: Fraction
     terms: tuple[tuple[int, int], ...]  # the nonzero terms (degree, coefficient)
@@ -39,6 +38,7 @@ class IsolatedRoot(sympy.CRootOf):  # type: ignore[misc]
         obj = cls._new(poly, int(index))
         obj.low, obj.high = Fraction(str(low)), Fraction(str(high))
         obj.terms = tuple((int(m[0]), int(c)) for m, c in poly.terms())
+        obj._narrowest = (obj.low, obj.high)  # the narrowest interval found so far
         if obj.low >= obj.high or obj.sign_at(obj.low) * obj.sign_at(obj.high) != -1:
             raise ValueError(f"[{low}, {high}] does not isolate a root of {f}")
         return obj
@@ -65,12 +65,32 @@ class IsolatedRoot(sympy.CRootOf):  # type: ignore[misc]
         """The exact sign of the polynomial at the rational ``x``: the sign of
         :math:`\\sum_i c_i u^i v^{n-i}` for :math:`x = u/v`, in integers."""
         u, v, n = x.numerator, x.denominator, self.poly.degree()
-        value = sum(c * u**i * v ** (n - i) for i, c in self.terms)
+        if 4 * len(self.terms) < n:  # sparse: each term on its own
+            value = sum(c * u**i * v ** (n - i) for i, c in self.terms)
+        else:  # dense: Horner's scheme
+            coefficients = dict(self.terms)
+            value, power = 0, 1
+            for i in range(n, -1, -1):
+                value = value * u + coefficients.get(i, 0) * power
+                power *= v
         return (value > 0) - (value < 0)
 
     def interval(self, bits: int) -> tuple[Fraction, Fraction]:
         """An interval of width at most ``2**-bits`` that holds the root (exact bisection)."""
-        return _refine(self, bits)
+        low, high = self._narrowest
+        width = Fraction(1, 2**bits)
+        sign_low = self.sign_at(low) if high - low > width else 0
+        while high - low > width:
+            mid = (low + high) / 2
+            s = self.sign_at(mid)
+            if s == 0:
+                low = high = mid
+            elif s == sign_low:
+                low = mid
+            else:
+                high = mid
+        self._narrowest = (low, high)
+        return low, high
 
     def compare_to(self, x: Fraction) -> int:
         """-1, 0, +1 as the root is below, at, above the rational ``x`` (exact)."""
@@ -129,23 +149,6 @@ class _Interval:
 
     def __init__(self, a: sympy.Rational, b: sympy.Rational) -> None:
         self.a, self.b = a, b
-
-
-@functools.lru_cache(maxsize=4096)
-def _refine(root: IsolatedRoot, bits: int) -> tuple[Fraction, Fraction]:
-    low, high = root.low, root.high
-    width = Fraction(1, 2**bits)
-    sign_low = root.sign_at(low)
-    while high - low > width:
-        mid = (low + high) / 2
-        s = root.sign_at(mid)
-        if s == 0:
-            return mid, mid
-        if s == sign_low:
-            low = mid
-        else:
-            high = mid
-    return low, high
 
 
 def period_root(ratio: sympy.Rational, periods: int, gen: sympy.Symbol) -> sympy.Expr:
