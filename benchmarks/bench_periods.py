@@ -13,6 +13,7 @@ For each T, the root in (0, 1) of :math:`\\delta + \\dots + \\delta^T = r` (r = 
   does);
 * ``sturm``: the method it replaced, real roots counted below 0 by Sturm sequences, then sympy's
   ``CRootOf`` (factoring and root isolation), up to ``--sturm-up-to`` (it grows fast);
+  both turned into 30 digits by :func:`linkage.values.approximate`, as the engine does;
 * ``baseline``: the grim-trigger threshold r/(1+r) with sympy, measured in the same run.
 
 Each figure is the best of ``--repeat`` runs in a fresh sympy cache, in seconds and as a ratio
@@ -29,6 +30,7 @@ import sympy
 
 from linkage.roots import period_root
 from linkage.symbols import delta
+from linkage.values import approximate
 
 RATIO = sympy.Rational(6, 5)
 
@@ -44,16 +46,16 @@ def best_of(fn: Callable[[], object], repeat: int) -> float:
 
 
 def new(T: int) -> object:
-    return sympy.N(period_root(RATIO, T, delta), 30)
+    return approximate(period_root(RATIO, T, delta), 30)
 
 
 def sturm(T: int) -> object:
     poly = sympy.Poly(sum(delta**t for t in range(1, T + 1)) - RATIO, delta)
-    return sympy.N(sympy.CRootOf(poly.as_expr(), poly.count_roots(None, 0)), 30)
+    return approximate(sympy.CRootOf(poly.as_expr(), poly.count_roots(None, 0)), 30)
 
 
 def baseline() -> object:
-    return sympy.N(RATIO / (1 + RATIO), 30)
+    return approximate(RATIO / (1 + RATIO), 30)
 
 
 def main() -> None:
@@ -62,6 +64,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sturm-up-to", type=int, default=40)
     ns = parser.parse_args()
+    new(3), sturm(3)  # warm up: imports and first calls
     base = best_of(baseline, ns.repeat * 5)
     print(f"baseline (grim, r/(1+r) to 30 digits): {base * 1e3:.3f} ms")
     print(f"{'T':>6}  {'new s':>9}  {'new/base':>9}  {'sturm s':>9}  {'sturm/base':>10}  sturm/new")

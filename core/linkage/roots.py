@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy
-from mpmath.libmp import prec_to_dps
+from sympy.core.evalf import prec_to_dps
 
 
 class IsolatedRoot(sympy.CRootOf):  # type: ignore[misc]
@@ -29,13 +29,14 @@ class IsolatedRoot(sympy.CRootOf):  # type: ignore[misc]
     __slots__ = ("_narrowest", "high", "low", "terms")
     low: Fraction
     high: Fraction
+    _narrowest: tuple[Fraction, Fraction]
     terms: tuple[tuple[int, int], ...]  # the nonzero terms (degree, coefficient)
 
     def __new__(cls, f: Any, index: Any, low: Any, high: Any) -> IsolatedRoot:
         poly = sympy.PurePoly(f, greedy=False)
         if not poly.is_univariate or not poly.get_domain().is_ZZ:
             raise ValueError(f"{f} is not a polynomial in one variable with integer coefficients")
-        obj = cls._new(poly, int(index))
+        obj: IsolatedRoot = cls._new(poly, int(index))
         obj.low, obj.high = Fraction(str(low)), Fraction(str(high))
         obj.terms = tuple((int(m[0]), int(c)) for m, c in poly.terms())
         obj._narrowest = (obj.low, obj.high)  # the narrowest interval found so far
@@ -73,7 +74,7 @@ class IsolatedRoot(sympy.CRootOf):  # type: ignore[misc]
             for i in range(n, -1, -1):
                 value = value * u + coefficients.get(i, 0) * power
                 power *= v
-        return (value > 0) - (value < 0)
+        return int(value > 0) - int(value < 0)
 
     def interval(self, bits: int) -> tuple[Fraction, Fraction]:
         """An interval of width at most ``2**-bits`` that holds the root (exact bisection)."""

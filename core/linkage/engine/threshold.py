@@ -425,7 +425,7 @@ def _bound(a: sympy.Expr, b: sympy.Expr, first: int, last: int | None, sa: int) 
         root = r ** sympy.Rational(1, first)
     elif first == 1 and last is not None and r.is_Rational:
         root = period_root(r, last, delta)
-    if root is None and poly is None:
+    if root is None:
         weight = (
             delta**first + r * delta - r
             if last is None
