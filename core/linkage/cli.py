@@ -17,6 +17,7 @@ from linkage._version import __version__
 from linkage.atomic import check_target
 from linkage.commands import EXIT_USER_ERROR, Parser, load_commands
 from linkage.errors import CaseErrors, LinkageError
+from linkage.limits import NAMES, budget, parse, raised
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug",
         action="store_true",
         help=f"print the traceback of a plugin's failure on stderr (env {guard.DEBUG_ENV})",
+    )
+    bounds = parser.add_argument_group("limits (docs/reference/limits.md)")
+    bounds.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help="raise (or lower) a limit on the work a case or command may ask for, e.g. "
+        "periods=500; repeatable; names: " + ", ".join(NAMES),
+    )
+    bounds.add_argument(
+        "--max-seconds",
+        type=float,
+        metavar="S",
+        help="stop the command after S seconds of wall time with exit status 1, writing nothing",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (help_text, add) in commands.items():
@@ -91,7 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for option in ("output", "tornado", "histogram"):  # files a command will write
             if getattr(ns, option, None):
                 check_target(getattr(ns, option))
-        return int(ns.func(ns) or 0)
+        chosen = dict(parse(text) for text in ns.limit)
+        with raised(**chosen), budget(ns.max_seconds):
+            return int(ns.func(ns) or 0)
     except CaseErrors as exc:
         for error in exc.errors:
             print(f"linkage: error: {error}", file=sys.stderr)

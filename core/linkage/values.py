@@ -18,6 +18,7 @@ import mpmath
 import sympy
 
 from linkage.errors import ModelError
+from linkage.roots import IsolatedRoot
 
 
 def exact(value: Any) -> sympy.Expr:
@@ -112,8 +113,9 @@ def to_float(x: sympy.Expr) -> float:
 def approximate(x: sympy.Expr, digits: int = 30) -> sympy.Float:
     """``x`` to ``digits`` significant digits. A polynomial root (``CRootOf``) is found by
     bisection on its isolating interval with exact rationals: sympy's own evaluation of a root of
-    a high-degree polynomial (a long punishment) can take minutes."""
-    roots = x.atoms(sympy.CRootOf)
+    a high-degree polynomial (a long punishment) can take minutes. An
+    :class:`~linkage.roots.IsolatedRoot` evaluates itself, by exact bisection."""
+    roots = {r for r in x.atoms(sympy.CRootOf) if not isinstance(r, IsolatedRoot)}
     if roots:
         x = x.xreplace({r: _root(r, digits + 5) for r in roots})
     return sympy.N(x, digits)

@@ -32,6 +32,7 @@ from typing import Any
 
 import sympy
 
+from linkage import limits
 from linkage.analyses import COMMON_KEYS, AnalysisSpec
 from linkage.atomic import InputFileError, read_input
 from linkage.cases.case import (
@@ -416,6 +417,8 @@ def _build(data: dict[str, Any], r: _Reader, host: Any) -> Case | None:
             )
         return None
     r.keys(case_table, CASE_KEYS, "case")
+    if not _within_limits(data, case_table, r):
+        return None
     case_id = r.string(case_table, "id", "case", required=True)
     before = len(r.errors)
     players = (
@@ -969,6 +972,34 @@ def _check_payoff_slips(
                     "cooperating pays less than the punishment (a concession); intended?",
                     hint=f'if so, add concessions = ["{player}"] to the domain to say so',
                 )
+
+
+def _within_limits(data: dict[str, Any], case_table: dict[str, Any], r: _Reader) -> bool:
+    """Whether the sizes that set the work (players, domains, hypotheses, events, the length of
+    a T-period punishment) are within the limits in force (:mod:`linkage.limits`), checked on
+    the parsed TOML before anything is built; each one over its limit is an error."""
+    strategy = data.get("strategy")
+    periods = strategy.get("periods") if isinstance(strategy, dict) else None
+    hypotheses = data.get("hypotheses")
+    if isinstance(hypotheses, list) and isinstance(data.get("linkage"), dict):
+        hypotheses = [data["linkage"], *hypotheses]  # [linkage] is a hypothesis too
+    sizes = [
+        ("case.players", "players", case_table.get("players")),
+        ("domains", "domains", data.get("domains")),
+        ("hypotheses", "hypotheses", hypotheses),
+        ("timeline", "events", data.get("timeline")),
+        ("strategy.periods", "periods", periods),
+    ]
+    ok = True
+    for path, name, value in sizes:
+        found = len(value) if isinstance(value, list) else value
+        if not isinstance(found, int) or isinstance(found, bool):
+            continue
+        message = limits.exceeds(name, found)
+        if message is not None:
+            r.error(path, message, hint=limits.HOW_TO_RAISE.format(name=name))
+            ok = False
+    return ok
 
 
 def _strategy(value: Any, r: _Reader, host: Any) -> Any:

@@ -26,9 +26,11 @@ constraints hold with equality at the boundary.
 Degenerate cases are decided **before** dividing: with :math:`a > 0` a constraint needs some
 positive stake; :math:`b \le 0` with :math:`a > 0` is never; :math:`a \le 0 \le b` is always. The
 :math:`T`-period polynomial :math:`b\delta^{T+1} - (a+b)\delta + a` has the spurious root
-:math:`\delta = 1`, which is divided out; its root in :math:`(0,1)` is isolated exactly (radicals
-for :math:`T \le 2`, ``CRootOf`` beyond, the index looked up, never assumed) and turned into a float
-by bisection on the isolating interval.
+:math:`\delta = 1`; its root in :math:`(0,1)` is exact: radicals for :math:`T \le 2`, beyond a
+rational or an :class:`~linkage.roots.IsolatedRoot` of that three-term polynomial, whose index
+and isolating interval follow from Descartes' rule of signs (no factoring, no root isolation, so
+long punishments cost little; see :func:`~linkage.roots.period_root`), turned into a float by
+exact bisection on the interval.
 
 **Symbolic payoffs.** When the sign of :math:`a` or :math:`b` is not decided by the symbols'
 assumptions, the result is ``"piecewise"``: one :class:`Threshold` per sign case, each with its
@@ -42,12 +44,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import sympy
 
 from linkage.errors import ModelError
+from linkage.roots import IsolatedRoot, period_root, same_number
 from linkage.symbols import delta
 from linkage.values import approximate, exact, substitute, to_float
 
@@ -123,12 +127,25 @@ def is_ge(x: sympy.Expr, y: sympy.Expr) -> bool:
     if isinstance(x, sympy.Rational | int) and isinstance(y, sympy.Rational | int):
         return bool(x >= y)
     x, y = exact(x), exact(y)
+    if isinstance(x, IsolatedRoot) and y.is_Rational:
+        return x.compare_to(Fraction(int(y.p), int(y.q))) >= 0
+    if isinstance(y, IsolatedRoot) and x.is_Rational:
+        return y.compare_to(Fraction(int(x.p), int(x.q))) <= 0
     fx, fy = to_float(x), to_float(y)
     if abs(fx - fy) > 1e-9 * max(1.0, abs(fx), abs(fy)):
         return fx > fy
     diff = x - y
     if diff.is_zero:
         return True
+    for root, other in ((x, y), (y, x)):
+        same = same_number(root, other) if isinstance(root, IsolatedRoot) else None
+        if same:
+            return True
+        if same is False:  # distinct algebraic numbers: enough digits tell them apart
+            digits = 60
+            while abs(value := sympy.N(x - y, digits)) < sympy.Float(10) ** (10 - digits):
+                digits *= 2
+            return bool(value > 0)
     sign = diff.is_extended_nonnegative
     if sign is not None:
         return bool(sign)
@@ -410,7 +427,9 @@ def _bound(a: sympy.Expr, b: sympy.Expr, first: int, last: int | None, sa: int) 
         root = sympy.sqrt(1 + 4 * r) / 2 - sympy.Rational(1, 2)
     elif first == last:
         root = r ** sympy.Rational(1, first)
-    else:
+    elif first == 1 and last is not None and r.is_Rational:
+        root = period_root(r, last, delta)
+    if root is None:
         weight = (
             delta**first + r * delta - r
             if last is None
@@ -431,9 +450,8 @@ def cleared_polynomial(gain: sympy.Expr, stake: sympy.Expr, periods: int) -> sym
 
 
 def root_in_unit_interval(polynomial: sympy.Expr) -> sympy.Expr:
-    """The unique real root in ``(0, 1)`` of a polynomial in ``delta`` with exact coefficients,
-    found by exact real-root counting (Sturm sequences), never by filtering floats; the
-    ``CRootOf`` index is looked up, not assumed."""
+    """The unique real root in ``(0, 1)`` of a polynomial in ``delta`` with exact coefficients
+    (see :func:`roots_in_unit_interval`)."""
     inside = roots_in_unit_interval(polynomial)
     if len(inside) != 1:
         raise ValueError(f"{polynomial} has {len(inside)} distinct roots in (0, 1), expected one")
@@ -442,27 +460,53 @@ def root_in_unit_interval(polynomial: sympy.Expr) -> sympy.Expr:
 
 @functools.lru_cache(maxsize=1024)
 def roots_in_unit_interval(polynomial: sympy.Expr) -> list[sympy.Expr]:
-    """The distinct real roots in ``(0, 1)`` of a polynomial in ``delta`` with exact coefficients,
-    in increasing order: ``CRootOf`` (or rational) roots indexed past those at or below 0."""
-    poly = sympy.Poly(polynomial, delta).sqf_part()
+    """The distinct real roots in ``(0, 1)`` of a polynomial in ``delta`` with rational
+    coefficients, in increasing order: rationals, or :class:`~linkage.roots.IsolatedRoot` with
+    the index among all real roots and the isolating interval of sympy's exact real-root
+    isolation (never by filtering floats; no factoring, which grows fast with the degree)."""
+    poly = sympy.Poly(polynomial, delta)
+    if not poly.get_domain().is_QQ and not poly.get_domain().is_ZZ:
+        raise ModelError(
+            f"the discount factors at which a constraint holds are the roots of {polynomial}, "
+            "whose coefficients are not rational: exact root isolation needs rational coefficients "
+            "(irrational payoffs such as log(2) or sqrt(2) are analysed exactly under grim "
+            "trigger only; write a decimal instead)"
+        )
+    coefficients = poly.monic().all_coeffs() if poly.degree() > 0 else []
+    if len(coefficients) > 2 and all(c == 1 for c in coefficients[:-1]):
+        r = -coefficients[-1]  # delta + ... + delta**T - r: the T-period form, the same root
+        return [period_root(r, poly.degree(), delta)] if 0 < r < poly.degree() else []
+    poly = poly.sqf_part().clear_denoms(convert=True)[1]
     if poly.degree() < 1:
         return []
-    if not (poly.domain.is_ZZ or poly.domain.is_QQ):
-        raise ModelError(
-            "the exact roots of a polynomial in delta need rational coefficients, found "
-            f"{poly.domain} (irrational payoffs such as log(2) or sqrt(2) are analysed exactly "
-            "under grim trigger only; write a decimal instead)"
-        )
-    below = poly.count_roots(None, 0)
-    upto = poly.count_roots(None, 1) - (1 if poly.eval(1) == 0 else 0)
-    return [sympy.CRootOf(poly.as_expr(), i) for i in range(below, upto)]
+    inside: list[sympy.Expr] = []
+    for index, ((a, b), _) in enumerate(poly.intervals()):
+        a, b = sympy.Rational(a), sympy.Rational(b)
+        while a != b and (poly.eval(a) == 0 or poly.eval(b) == 0 or a < 0 < b or a < 1 < b):
+            a, b = (sympy.Rational(e) for e in poly.refine_root(a, b, eps=(b - a) / 4))
+        if a == b:
+            if 0 < a < 1:
+                inside.append(a)
+        elif a >= 0 and b <= 1:
+            root = IsolatedRoot(poly.as_expr(), index, a, b)
+            rational = root.rational()
+            inside.append(root if rational is None else rational)
+    return inside
+
+
+def _ends(x: sympy.Expr) -> tuple[sympy.Rational, sympy.Rational]:
+    """Rational bounds of a root from :func:`roots_in_unit_interval` (the root if rational)."""
+    if isinstance(x, IsolatedRoot):
+        return sympy.Rational(str(x.low)), sympy.Rational(str(x.high))
+    return sympy.Rational(x), sympy.Rational(x)
 
 
 # -- the feasible set of a general constraint -----------------------------------------------------
 def region(numerator: sympy.Expr) -> Threshold:
     r"""The set of :math:`\delta \in [0,1)` where the polynomial ``numerator`` (in ``delta``, with
     number coefficients) is :math:`\ge 0`, classified into the numeric statuses. Roots are
-    isolated exactly; the sign between them is read at rational points."""
+    isolated exactly; the sign between two of them is read at a rational point between their
+    isolating intervals."""
     poly = sympy.Poly(sympy.expand(numerator), delta)
     if poly.is_zero:
         return ALWAYS
@@ -470,10 +514,9 @@ def region(numerator: sympy.Expr) -> Threshold:
     points = [sympy.Integer(0), *roots]
 
     def sign_after(i: int) -> bool:  # p >= 0 just right of points[i]
-        lo = to_float(points[i])
-        hi = to_float(roots[i]) if i < len(roots) else 1.0
-        probe = sympy.nsimplify((lo + hi) / 2, rational=True)
-        return bool(poly.eval(probe) >= 0)
+        lo = _ends(points[i])[1]
+        hi = _ends(roots[i])[0] if i < len(roots) else sympy.Integer(1)
+        return bool(poly.eval((lo + hi) / 2) >= 0)
 
     holds = [sign_after(i) for i in range(len(points))]
     at_zero = bool(poly.eval(0) >= 0)

@@ -24,6 +24,7 @@ from typing import ClassVar
 
 import attrs
 
+from linkage import limits
 from linkage.errors import ModelError
 
 
@@ -58,6 +59,7 @@ class GrimTrigger(Strategy):
 def _positive_int(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ModelError(f"T-period reversion needs a whole number of periods >= 1, got {value!r}")
+    limits.check("periods", value, "T-period reversion")
 
 
 @attrs.frozen

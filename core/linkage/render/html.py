@@ -42,7 +42,7 @@ def math(expr: sympy.Basic, notation: Notation | None = None) -> str:
     notation = notation or Notation()
     if isinstance(expr, sympy.CRootOf):
         poly = expr.expr.subs(expr.poly.gen, delta)
-        return f"the root in (0, 1) of {math(sympy.Eq(poly, 0), notation)}"
+        return f"the root in (0, 1) of {math(sympy.Eq(poly, 0, evaluate=False), notation)}"
     if isinstance(expr, sympy.Expr) and expr.is_number and expr.has(sympy.CRootOf):
         return f'<math display="inline"><mn>{notation.number(expr)}</mn></math>'
     text = sympy.sstr(expr)
@@ -80,7 +80,7 @@ def threshold_math(t: Threshold, notation: Notation | None = None) -> str:
     if t.status != "threshold":
         return f"<code>{escape(str(t))}</code>"
     if t.exact is None:
-        return "root in (0, 1) of " + math(sympy.Eq(t.polynomial, 0), notation)
+        return "root in (0, 1) of " + math(sympy.Eq(t.polynomial, 0, evaluate=False), notation)
     out = math(t.exact, notation)
     if t.exact.is_number and not t.exact.is_Integer and not is_short_decimal(t.exact):
         out += f' <span class="muted">≈ {escape(notation.number(t.exact))}</span>'

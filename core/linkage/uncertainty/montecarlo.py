@@ -41,6 +41,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from linkage import limits
 from linkage.cases.case import Case
 from linkage.cases.loader import load_case_text, read_case_text
 from linkage.errors import LinkageError
@@ -52,8 +53,6 @@ from linkage.uncertainty.tornado import prcc, rank_columns
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 """The quantiles reported for thresholds and posteriors."""
-
-MAX_DRAWS = 100_000_000
 
 
 @attrs.frozen
@@ -345,8 +344,7 @@ def sensitivity(
     these parameters; ``record``: include the posterior on the record."""
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
         raise LinkageError(f"the number of draws must be a whole number of at least 1, got {draws}")
-    if draws > MAX_DRAWS:
-        raise LinkageError(f"at most {MAX_DRAWS} draws, got {draws}")
+    limits.check("draws", draws)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise LinkageError(f"the seed must be a whole number of at least 0, got {seed}")
     at = case.at if at is None else at

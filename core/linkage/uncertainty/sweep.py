@@ -17,14 +17,12 @@ from typing import Any
 import attrs
 import numpy as np
 
+from linkage import limits
 from linkage.cases.case import Case
 from linkage.cases.read_uncertainty import used_names
 from linkage.errors import LinkageError
 from linkage.uncertainty.kernel import Kernel, overridden
 from linkage.uncertainty.sampling import name_hint
-
-MAX_POINTS = 1_000_000
-"""The largest grid (points over all axes)."""
 
 DELTA = "delta"
 """The name of the common discount factor on a sweep's axis."""
@@ -123,8 +121,7 @@ def sweep(
     if len({a.name for a in axes}) != len(axes):
         raise LinkageError("a sweep's parameters must differ")
     total = int(np.prod([a.points for a in axes]))
-    if total > MAX_POINTS:
-        raise LinkageError(f"a sweep of {total} points is above the limit of {MAX_POINTS}")
+    limits.check("sweep_points", total, "the sweep")
     used = used_names(case.game, case.timeline)
     for a in axes:
         if a.name == DELTA:
