@@ -54,6 +54,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "linkage.builtins.coalition",
     "linkage.builtins.nonseparable",
     "linkage.builtins.bargaining",
+    "linkage.builtins.levels",
+    "linkage.builtins.transfers",
 )
 """The core's own plugins, registered through the same hooks as third-party ones."""
 

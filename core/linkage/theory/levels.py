@@ -721,7 +721,12 @@ def binding_level(gain: sympy.Expr, temptation: sympy.Expr, d: sympy.Expr = delt
     reduced = sympy.Poly(sympy.expand(h / x**low), x)
     if reduced.degree() != 1:
         return None
-    return sympy.factor(-reduced.nth(0) / reduced.nth(1))
+    numerator, denominator = -reduced.nth(0), reduced.nth(1)
+    if denominator.could_extract_minus_sign():
+        numerator, denominator = -numerator, -denominator
+    symbols = sorted(denominator.free_symbols - {d}, key=str)
+    denominator = sympy.collect(sympy.expand(denominator), symbols, func=sympy.factor)
+    return sympy.factor(numerator) / denominator
 
 
 def full_cooperation(gain1: sympy.Expr, temptation1: sympy.Expr) -> sympy.Expr:

@@ -82,8 +82,12 @@ class Pooled:
         return self.a + self.b
 
     def threshold(self) -> Threshold:
-        r""":math:`(1-\delta)\,a \le \delta\, b` with the engine's statuses."""
-        return single_term(self.a, self.b, 1, None)
+        r""":math:`(1-\delta)\,a \le \delta\, b` with the engine's statuses (radicals with a
+        rational denominator)."""
+        t = single_term(self.a, self.b, 1, None)
+        if t.exact is not None and t.exact.has(sympy.Pow):
+            t = attrs.evolve(t, exact=sympy.radsimp(t.exact))
+        return t
 
 
 def pooled(game: Game, domains: Sequence[str] | None = None) -> dict[str, Pooled]:
