@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from oracle import check
 
 from linkage.cases.loader import load_case_text
-from linkage.errors import CaseErrors
+from linkage.errors import CaseError, CaseErrors
 from linkage.model import Domain
 from linkage.model.game import Game
 from linkage.theory.transfers import TIMINGS, Pooled, optimal_transfer, pooled, solve
@@ -56,7 +56,10 @@ def _game(payoffs, transfer, timing, payer, receiver):
     the best deviation max(D, C)) and the transfer enters the receiver's C only."""
     if timing == "simultaneous":
         domains = [Domain(k, v) for k, v in payoffs.items()]
-        extra = {payer: {"C": -transfer, "D": 0, "N": 0}, receiver: {"C": transfer, "D": transfer, "N": 0}}
+        extra = {
+            payer: {"C": -transfer, "D": 0, "N": 0},
+            receiver: {"C": transfer, "D": transfer, "N": 0},
+        }
         return Game(("A", "B"), [*domains, Domain("transfer", extra)], R(1, 2))
     merged = {}
     for player in ("A", "B"):
@@ -114,7 +117,7 @@ def test_grid_search_over_transfers_agrees():
         timing = TIMINGS[int(rng.integers(0, 2))]
         sums = {"A": Pooled(R(a[0]), R(b[0])), "B": Pooled(R(a[1]), R(b[1]))}
         result = solve(sums, timing)
-        taus = np.linspace(0, 10, 200001)
+        taus = np.linspace(0, 10, 100001)
         p, r = (result.payer, result.receiver) if result.payer else ("A", "B")
         ap, Sp, ar, Sr = (float(sums[p].a), float(sums[p].S), float(sums[r].a), float(sums[r].S))
         payer = (ap + taus) / Sp
@@ -176,6 +179,7 @@ def test_bad_keys_are_located(text, path):
     if path is None:
         load_case_text(source)
         return
-    with pytest.raises(CaseErrors) as info:
+    with pytest.raises((CaseError, CaseErrors)) as info:
         load_case_text(source)
-    assert path in [e.location.key_path for e in info.value.errors]
+    errors = getattr(info.value, "errors", [info.value])
+    assert path in [e.location.key_path for e in errors]

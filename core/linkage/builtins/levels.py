@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 import sympy
@@ -34,7 +34,7 @@ from linkage.plugins.hookspecs import hookimpl
 from linkage.theory import levels as theory
 from linkage.theory.levels import FAMILIES, LevelDomain, Levels, x
 
-Function = sympy.Expr | Mapping[str, sympy.Expr]
+Function: TypeAlias = "sympy.Expr | Mapping[str, sympy.Expr]"
 """One expression for every player, or one per player."""
 
 
@@ -60,7 +60,7 @@ def _function(value: Any, path: str, keys: Keys, per_player: bool = True) -> Fun
         if not per_player:
             keys.error(path, "expected an expression in x or a family table")
             return None
-        out = {}
+        out: dict[str, sympy.Expr] = {}
         for player, item in value.items():
             f = _function(item, f"{path}.{player}", keys, per_player=False)
             if f is None:
@@ -102,6 +102,9 @@ def _family(table: Mapping[str, Any], path: str, keys: Keys) -> sympy.Expr | Non
     return family(**values)
 
 
+COLUMNS: Any = ("domain", "separate level", "binding", "linked level", "x = 1 alone from")
+
+
 def read(table: Mapping[str, Any], keys: Keys) -> LevelsSpec | None:
     keys.allowed(table, ("domains",))
     if "x" in keys.parameters:
@@ -111,7 +114,8 @@ def read(table: Mapping[str, Any], keys: Keys) -> LevelsSpec | None:
     if not isinstance(domains, list) or not domains:
         keys.error("domains", "expected one or more [[analyses.domains]] tables")
         return None
-    out, seen = [], set()
+    out: list[DomainSpec] = []
+    seen: set[str] = set()
     for i, d in enumerate(domains):
         path = f"domains[{i}]"
         if not isinstance(d, Mapping):
@@ -197,7 +201,7 @@ def solve(spec: LevelsSpec, case: Case) -> Section:
         )
     items: list[Any] = [
         Table(
-            ("domain", "separate level", "binding", "linked level", "x = 1 alone from"),
+            COLUMNS,
             rows,
             caption="Most-cooperative self-enforcing levels at the case's discount factors",
         ),

@@ -35,6 +35,9 @@ class TransferSpec:
     receiver: str | None = None
 
 
+COLUMNS: Any = ("player", "a", "b", "threshold without", "threshold with")
+
+
 def read(table: Mapping[str, Any], keys: Keys) -> TransferSpec | None:
     keys.allowed(table, ("domains", "timing", "payer", "receiver"))
     domains = table.get("domains")
@@ -59,7 +62,9 @@ def read(table: Mapping[str, Any], keys: Keys) -> TransferSpec | None:
 
 def _formulas(timing: Timing) -> tuple[sympy.Expr, sympy.Expr]:
     a_p, S_p, a_r, S_r = sympy.symbols("a_p S_p a_r S_r", positive=True)
-    tau = theory.optimal_transfer(theory.Pooled(a_p, S_p - a_p), theory.Pooled(a_r, S_r - a_r), timing)
+    tau = theory.optimal_transfer(
+        theory.Pooled(a_p, S_p - a_p), theory.Pooled(a_r, S_r - a_r), timing
+    )
     return tau, sympy.simplify((a_p + tau) / S_p)
 
 
@@ -76,8 +81,7 @@ def solve(spec: TransferSpec, case: Case) -> Section:
     deltas = {p: game.discount.of(p) for p in case.players}
     result = theory.solve(sums, spec.timing, spec.payer, spec.receiver, deltas)
     rows = [
-        (p, sums[p].a, sums[p].b, str(result.before[p]), str(result.after[p]))
-        for p in case.players
+        (p, sums[p].a, sums[p].b, str(result.before[p]), str(result.after[p])) for p in case.players
     ]
     items: list[Any] = [
         Paragraph(
@@ -85,7 +89,7 @@ def solve(spec: TransferSpec, case: Case) -> Section:
             "ends cooperation in all of them and the transfer. Temptation a = sum of (D - C)^+, "
             f"stake b = sum of (C - N); timing {spec.timing}."
         ),
-        Table(("player", "a", "b", "threshold without", "threshold with"), rows),
+        Table(COLUMNS, rows),
     ]
     tau_form, delta_form = _formulas(spec.timing)
     items.append(ClosedForm("optimal transfer", sympy.Eq(sympy.Symbol("tau"), tau_form)))
@@ -112,7 +116,9 @@ def solve(spec: TransferSpec, case: Case) -> Section:
         items.append(Fact("transfers sustaining the package at the case's discount factors",
                           f"{low} <= tau <= {high}"))  # fmt: skip
     elif result.payer is not None:
-        items.append(Fact("transfers sustaining the package at the case's discount factors", "none"))
+        items.append(
+            Fact("transfers sustaining the package at the case's discount factors", "none")
+        )
     data = {
         "timing": spec.timing,
         "payer": result.payer,

@@ -48,7 +48,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 import mpmath
@@ -67,24 +67,28 @@ _Z = sympy.Dummy("z")
 
 # -- function families (plugins may register their own) -----------------------------------------
 
-Family = tuple[tuple[str, ...], "FamilyBuilder"]
 
-
+@attrs.frozen
 class FamilyBuilder:
-    """A named family of level functions: ``build(**parameters) -> expression in x``."""
+    """A named family of level functions: ``build(**keys) -> expression in x``; ``doc`` shows
+    its form in errors."""
 
-    def __init__(self, name: str, keys: tuple[str, ...], build: object, doc: str = "") -> None:
-        self.name, self.keys, self.build, self.doc = name, keys, build, doc
+    name: str
+    keys: tuple[str, ...]
+    build: Callable[..., sympy.Expr]
+    doc: str = ""
 
     def __call__(self, **values: sympy.Expr) -> sympy.Expr:
-        return sympy.sympify(self.build(**values))  # type: ignore[operator]
+        return exact(self.build(**values))
 
 
 FAMILIES: dict[str, FamilyBuilder] = {}
 """Named families usable in a case file as ``{ family = "power", scale = 2, exponent = "1/2" }``."""
 
 
-def register_family(name: str, keys: tuple[str, ...], build: object, doc: str = "") -> None:
+def register_family(
+    name: str, keys: tuple[str, ...], build: Callable[..., sympy.Expr], doc: str = ""
+) -> None:
     """Add a family of level functions (a plugin calls this from its hook implementation).
 
     ``build`` takes the family's keys as keyword arguments (exact sympy values) and returns an
@@ -140,12 +144,20 @@ class LevelDomain:
         )
 
 
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(p) for p in value)
+
+
+def _domains(value: Iterable[LevelDomain]) -> tuple[LevelDomain, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Levels:
     """Domains with levels, the players and each player's discount factor ``delta[player]``."""
 
-    players: tuple[str, ...] = attrs.field(converter=tuple)
-    domains: tuple[LevelDomain, ...] = attrs.field(converter=tuple)
+    players: tuple[str, ...] = attrs.field(converter=_names)
+    domains: tuple[LevelDomain, ...] = attrs.field(converter=_domains)
     delta: Mapping[str, sympy.Expr] = attrs.field(converter=_frozen)
 
     def __attrs_post_init__(self) -> None:
@@ -208,7 +220,9 @@ def _undefined_or_unsupported(f: sympy.Expr, label: str) -> None:
     )
 
 
-def level_function(f: sympy.Expr, label: str) -> tuple[int, list[tuple[sympy.Expr, sympy.Rational]]]:
+def level_function(
+    f: sympy.Expr, label: str
+) -> tuple[int, list[tuple[sympy.Expr, sympy.Rational]]]:
     """Check a calibrated level function: a sum of non-negative rational powers of :data:`x`
     with real coefficients, 0 at :math:`x = 0`. Returns ``(q, terms)``."""
     terms = _exponents(f, label)
@@ -216,12 +230,6 @@ def level_function(f: sympy.Expr, label: str) -> tuple[int, list[tuple[sympy.Exp
         raise ModelError(f"{label} = {f} is {f.subs(x, 0)} at x = 0; a level function is 0 there")
     q = math.lcm(1, *(int(e.q) for _, e in terms))
     return q, terms
-
-
-def _poly(terms: Iterable[tuple[sympy.Expr, sympy.Rational]], q: int, y: sympy.Symbol) -> sympy.Poly:
-    """``sum c x^e`` as a polynomial in ``y`` with ``x = y^q``."""
-    expr = sympy.Add(*(c * y ** int(e * q) for c, e in terms))
-    return sympy.Poly(expr, y, domain="QQ") if _rational(expr) else sympy.Poly(expr, y)
 
 
 @attrs.frozen
@@ -238,10 +246,6 @@ class Alg:
     @staticmethod
     def rational(value: sympy.Expr) -> Alg:
         return Alg(sympy.Poly(_S - value, _S, domain="QQ"), 0, sympy.Poly(value, _S, domain="QQ"))
-
-    @property
-    def root(self) -> sympy.Expr:
-        return _root(self.field, self.index)
 
     def of(self, expr: sympy.Expr, values: Mapping[sympy.Symbol, Alg]) -> Alg:
         """``expr`` (a polynomial in the symbols of ``values``, all in this number's field)."""
@@ -283,7 +287,7 @@ class Alg:
         for factor, _ in sympy.Poly(resultant, _Z, domain="QQ").factor_list()[1]:
             if factor.degree() == 0:
                 continue
-            factor = sympy.Poly(factor.as_expr().xreplace({_Z: _SHOWN}), _SHOWN, domain="QQ")
+            factor = sympy.Poly(factor.as_expr().xreplace({_Z: _S}), _S, domain="QQ")
             for r in factor.real_roots(radicals=factor.degree() <= 2):
                 gap = abs(approximate(r, 60) - approx)
                 if best is None or gap < best[0]:
@@ -293,12 +297,6 @@ class Alg:
 
 
 _S = sympy.Symbol("x")  # plain: CRootOf prints (and caches) its polynomial in this name
-_SHOWN = _S
-
-
-@functools.cache
-def _root(field: sympy.Poly, index: int) -> sympy.Expr:
-    return sympy.CRootOf(field.as_expr(), index)
 
 
 @functools.cache
@@ -499,7 +497,9 @@ def separate_levels(problem: Levels) -> tuple[DomainLevel, ...]:
 Point = tuple[dict[sympy.Symbol, Alg], dict[str, Alg]]
 
 
-def _solve_system(equations: list[sympy.Expr], unknowns: list[sympy.Symbol]) -> list[dict[sympy.Symbol, Alg]] | None:
+def _solve_system(
+    equations: list[sympy.Expr], unknowns: list[sympy.Symbol]
+) -> list[dict[sympy.Symbol, Alg]] | None:
     """Every real solution of a polynomial system with rational coefficients, exactly; ``None``
     when the solutions form a continuum.
 
@@ -606,7 +606,9 @@ def _pattern(
     """
     equations = [sympy.Add(*h[p]) for p in bound]
     if len(free) > len(bound):
-        rows = [[sympy.diff(w[k], ys[k])] + [sympy.diff(h[p][k], ys[k]) for p in bound] for k in free]
+        rows = [
+            [sympy.diff(w[k], ys[k])] + [sympy.diff(h[p][k], ys[k]) for p in bound] for k in free
+        ]
         matrix = sympy.Matrix(rows)
         for chosen in itertools.combinations(range(len(free)), len(bound) + 1):
             equations.append(matrix.extract(list(chosen), list(range(len(bound) + 1))).det())
@@ -666,7 +668,9 @@ def _linked(problem: Levels, cals: list[_Calibrated], separate: list[Alg]) -> Li
     best: tuple[Alg, Point] | None = None
     for point, multipliers in candidates:
         one = next(iter(point.values()))
-        if not all(v.sign() >= 0 and Alg(v.field, v.index, 1 - v.a).sign() >= 0 for v in point.values()):
+        if not all(
+            v.sign() >= 0 and Alg(v.field, v.index, 1 - v.a).sign() >= 0 for v in point.values()
+        ):
             continue
         if not all(one.of(pooled[p], point).sign() >= 0 for p in players):
             continue
@@ -705,7 +709,9 @@ def _tidy(value: sympy.Expr) -> sympy.Expr:
 # -- closed forms for display --------------------------------------------------------------------
 
 
-def binding_level(gain: sympy.Expr, temptation: sympy.Expr, d: sympy.Expr = delta) -> sympy.Expr | None:
+def binding_level(
+    gain: sympy.Expr, temptation: sympy.Expr, d: sympy.Expr = delta
+) -> sympy.Expr | None:
     r"""The level at which :math:`\delta g(x) = (1-\delta) t(x)` in closed form, when that
     equation, divided by its lowest power of :math:`x`, is linear in :math:`x` (the primer's
     family: :math:`2\delta g/((1-\delta)t + \delta g)`); ``None`` otherwise."""
@@ -727,8 +733,3 @@ def binding_level(gain: sympy.Expr, temptation: sympy.Expr, d: sympy.Expr = delt
     symbols = sorted(denominator.free_symbols - {d}, key=str)
     denominator = sympy.collect(sympy.expand(denominator), symbols, func=sympy.factor)
     return sympy.factor(numerator) / denominator
-
-
-def full_cooperation(gain1: sympy.Expr, temptation1: sympy.Expr) -> sympy.Expr:
-    r""":math:`t(1)/(t(1) + g(1))`: the discount factor from which :math:`x = 1` holds."""
-    return sympy.factor(temptation1 / (temptation1 + gain1))

@@ -161,7 +161,7 @@ def _level(t: Threshold) -> sympy.Expr:
 
 
 def _simplify(value: sympy.Expr) -> sympy.Expr:
-    return sympy.radsimp(sympy.nsimplify(sympy.simplify(value))) if value.has(sympy.Pow) else value
+    return sympy.radsimp(sympy.expand(value)) if value.has(sympy.Pow) else sympy.simplify(value)
 
 
 def solve(
