@@ -314,3 +314,15 @@ def test_parametrised_function_checked_at_the_calibration():
     case = load_case_text(CASE.replace('"t2*x**2", B', '"t2*x**a", B'))
     with pytest.raises(ModelError, match=r"domains\[1\]\.temptation\.A = 3/x.*pole at x = 0"):
         case.findings()
+
+
+def test_stationary_level_is_the_primers_kkt_form():
+    """W = 2 G (two symmetric players), h = delta G - (1 - delta) T: x = g(2 + mu delta) /
+    (g(2 + mu delta) + mu (1 - delta) t), i.e. g/(g + lambda t) (primer §1)."""
+    from linkage.theory.levels import stationary_level
+
+    g, t, mu = sympy.symbols("g t mu", positive=True)
+    G, T = g * x * (2 - x), t * x**2
+    level = stationary_level(2 * G, delta * G - (1 - delta) * T, mu)
+    lam = mu * (1 - delta) / (2 + mu * delta)
+    assert sympy.simplify(level - g / (g + lam * t)) == 0

@@ -230,6 +230,18 @@ def solve(spec: LevelsSpec, case: Case) -> Section:
                     )
                 )
                 break  # one closed form per domain when players share it
+    for p in result.linked.multipliers:  # one binding player: the levels as functions of mu
+        mu = sympy.Symbol(f"mu_{p}")
+        for dom in symbolic.domains:
+            level = theory.stationary_level(dom.total, symbolic.constraint(p, dom), mu)
+            if level is not None:
+                items.append(
+                    ClosedForm(
+                        f"{dom.id}: interior linked level",
+                        sympy.Eq(sympy.Symbol(f"x_{dom.id}"), level, evaluate=False),
+                        note=f"from W' + mu h' = 0, {p}'s pooled constraint binding",
+                    )
+                )
     if result.linked.skipped:
         items.append(
             Paragraph(

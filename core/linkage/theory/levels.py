@@ -53,6 +53,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 import mpmath
 import sympy
+from sympy.calculus.util import continuous_domain
 
 from linkage.errors import ModelError
 from linkage.symbols import delta
@@ -207,8 +208,6 @@ def _exponents(f: sympy.Expr, label: str) -> list[tuple[sympy.Expr, sympy.Ration
 def _undefined_or_unsupported(f: sympy.Expr, label: str) -> None:
     unit = sympy.Interval(0, 1)
     try:
-        from sympy.calculus.util import continuous_domain
-
         where = continuous_domain(f, x, unit)
     except (NotImplementedError, ValueError, TypeError):  # pragma: no cover - sympy gave up
         where = unit
@@ -733,3 +732,20 @@ def binding_level(
     symbols = sorted(denominator.free_symbols - {d}, key=str)
     denominator = sympy.collect(sympy.expand(denominator), symbols, func=sympy.factor)
     return sympy.factor(numerator) / denominator
+
+
+def stationary_level(
+    welfare: sympy.Expr, constraint: sympy.Expr, mu: sympy.Symbol
+) -> sympy.Expr | None:
+    r"""The interior linked level as a function of the multiplier :math:`\mu` of one binding
+    pooled constraint, from :math:`W'(x) + \mu h'(x) = 0`, when that condition is linear in
+    :math:`x` (the primer's family: :math:`x = g(n + \mu\delta)/(g(n + \mu\delta) +
+    \mu(1-\delta)t)` for :math:`n` symmetric players); ``None`` otherwise."""
+    condition = sympy.expand(sympy.diff(welfare, x) + mu * sympy.diff(constraint, x))
+    try:
+        poly = sympy.Poly(condition, x)
+    except sympy.PolynomialError:
+        return None
+    if poly.degree() != 1:
+        return None
+    return sympy.factor(-poly.nth(0) / poly.nth(1))
