@@ -44,7 +44,9 @@ def test_degenerate_cases():
     assert rescued.package_before.status == "never"
     assert rescued.package_after.status == "threshold" and rescued.common == R(2, 6)
     hopeless = solve({"A": Pooled(R(1), R(1)), "B": Pooled(R(1), R(-2))}, "conditional")
-    assert hopeless.common is None and "joint stake" in hopeless.reason
+    assert hopeless.transfer == 0 and "joint stake" in hopeless.reason
+    zero_sum = solve({"A": Pooled(R(1), R(1)), "B": Pooled(R(2), R(-3))}, "conditional")
+    assert zero_sum.transfer == 0 and "joint stake" in zero_sum.reason  # S_p + S_r = 0
 
 
 def _game(payoffs, transfer, timing, payer, receiver):

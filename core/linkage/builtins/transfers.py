@@ -108,8 +108,6 @@ def solve(spec: TransferSpec, case: Case) -> Section:
         verdict = (
             f"a transfer of {result.transfer} from {result.payer} to {result.receiver} lowers "
             f"the package's threshold to {result.package_after}"
-            if result.common is not None
-            else f"no transfer makes the package self-enforcing: {result.reason}"
         )
     if result.interval is not None:
         low, high = result.interval

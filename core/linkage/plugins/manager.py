@@ -69,11 +69,13 @@ RESERVED_NAMES: tuple[str, ...] = (
     "core",
     "fisheries",
     "formats",
+    "levels",
     "linkage",
     "nonseparable",
     "reduced_form",
     "sakhalin2",
     "strategies",
+    "transfers",
 )
 """Plugin names taken by the core: its built-in plugins, its bundled packs, the ``core.`` model
 namespace and ``linkage`` itself. A third-party entry point with one of these names is refused

@@ -211,24 +211,28 @@ def solve(
         )
     if not (P.b.is_positive and P.S.is_positive):
         return unchanged(f"{payer} has no surplus to pay from (stake b = {P.b} <= 0)")
+    if not (P.b + Rc.b).is_positive:
+        return unchanged(
+            f"the joint stake b_p + b_r = {P.b + Rc.b} is not positive: no transfer makes the "
+            "package self-enforcing"
+        )
     tau = _simplify(optimal_transfer(P, Rc, timing))
     after = dict(before)
     after[payer] = with_transfer(P, tau, "payer", timing).threshold()
     after[receiver] = with_transfer(Rc, tau, "receiver", timing).threshold()
-    common = _simplify((P.a + tau) / P.S)
-    below_one = not is_ge(common, 1)
+    common = _simplify((P.a + tau) / P.S)  # < 1: tau < b_p exactly when b_p + b_r > 0
     return TransferResult(
         timing,
         payer,
         receiver,
         tau,
-        common if below_one else None,
+        common,
         P.b,
         frozen_dict(before),
         frozen_dict(after),
         package_before,
         combine(after.values()),
-        "equalised" if below_one else "the joint stake b_p + b_r is not positive: never",
+        "equalised",
         interval,
     )
 
