@@ -22,17 +22,20 @@ domain :math:`k` in cleared form (primer §7.2) is
 
 Slack moves to the domains where it buys most welfare: at an interior optimum
 :math:`W_k'(x_k) + \sum_i \mu_i h_{ik}'(x_k) = 0` with one multiplier :math:`\mu_i \ge 0` per
-binding player. The primer's family gives :math:`x_k = g_k(1+\mu\delta)/(g_k(1+\mu\delta) +
-\mu(1-\delta)t_k)`, i.e. :math:`g_k/(g_k + \lambda t_k)` with :math:`\lambda =
-\mu(1-\delta)/(1+\mu\delta)`.
+binding player. The primer's family with :math:`n` symmetric players (:math:`W_k = n G_k`) gives
+:math:`x_k = g_k(n+\mu\delta)/(g_k(n+\mu\delta) + \mu(1-\delta)t_k)`, i.e. the primer's
+:math:`g_k/(g_k + \lambda t_k)` with :math:`\lambda = \mu(1-\delta)/(n+\mu\delta)`
+(:func:`stationary_level`).
 
 **Exact solution.** Functions are sums of rational powers of :math:`x` with exact coefficients at
 the calibration; with :math:`x = y^q` (:math:`q` the common denominator of the exponents) they are
 polynomials in :math:`y`. The separate level is the largest root (or 1) found by exact real-root
 isolation. The linked optimum is found among every Karush–Kuhn–Tucker point: each pattern of
-levels at 0, at 1 or interior, and of binding players, is a polynomial system solved exactly
-(lex Gröbner basis made radical by Seidenberg's lemma, then shape position: every coordinate a
-polynomial in one ``CRootOf``); the best feasible candidate is the optimum. This needs no
+levels at 0, at 1 or interior, and of binding players, is a polynomial system (the binding
+constraints, and the welfare gradient in the span of theirs: the multipliers eliminated through
+minors) solved exactly (lex Gröbner basis, made radical by Seidenberg's lemma when needed, in
+shape position: every coordinate a polynomial in one ``CRootOf``); the best feasible candidate
+is the optimum. This needs no
 concavity: the global maximum is a KKT point whenever the binding constraints' gradients are
 independent there (with dependent gradients the vertices and the separate levels, also
 candidates, are checked). Systems with a continuum of KKT points are skipped and said so.
@@ -267,9 +270,6 @@ class Alg:
         if reduced.degree() <= 0:
             return int(sympy.sign(reduced.LC()))
         return 1 if self.approx() > 0 else -1
-
-    def __float__(self) -> float:
-        return float(self.approx())
 
     def approx(self) -> sympy.Float:
         return _approx(self.field, self.index, self.a)
