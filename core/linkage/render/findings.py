@@ -15,6 +15,30 @@ import sympy
 from linkage.findings import ClosedForm, Fact, Paragraph, Section, Table, Value
 from linkage.render.maths import Notation
 
+_RELATIONS = {"==": ("=", "="), "!=": ("≠", r"\neq"), "<=": ("≤", r"\le"), "<": ("<", "<")}
+_RELATIONS |= {">=": ("≥", r"\ge"), ">": (">", ">")}
+
+
+def _irrational(expr: sympy.Basic) -> bool:
+    return isinstance(expr, sympy.Expr) and bool(expr.is_number) and not expr.is_Rational
+
+
+def exact_text(expr: sympy.Basic, notation: Notation) -> str:
+    """An exact value or closed form as text: a relation as ``lhs ≤ rhs``; an irrational number
+    in sympy's own form (``(-13 + sqrt(1833))/64``), anything else in the case's notation."""
+    if isinstance(expr, sympy.core.relational.Relational):
+        op = _RELATIONS[expr.rel_op][0]
+        return f"{exact_text(expr.lhs, notation)} {op} {exact_text(expr.rhs, notation)}"
+    return sympy.sstr(expr) if _irrational(expr) else notation.text(expr)
+
+
+def exact_latex(expr: sympy.Basic, notation: Notation) -> str:
+    """:func:`exact_text` in LaTeX (math mode, without the dollars)."""
+    if isinstance(expr, sympy.core.relational.Relational):
+        op = _RELATIONS[expr.rel_op][1]
+        return f"{exact_latex(expr.lhs, notation)} {op} {exact_latex(expr.rhs, notation)}"
+    return sympy.latex(expr) if _irrational(expr) else notation.latex(expr)
+
 
 def _exact_and_decimal(value: sympy.Basic, notation: Notation, exact: str) -> str:
     if isinstance(value, sympy.Expr) and value.is_number and not value.is_Integer:
@@ -28,7 +52,7 @@ def value_text(value: Value, notation: Notation) -> str:
     """A value as plain text: the exact form, ``≈`` a decimal when that differs."""
     if isinstance(value, str):
         return value
-    return _exact_and_decimal(value, notation, notation.text(value))
+    return _exact_and_decimal(value, notation, exact_text(value, notation))
 
 
 def _md(text: str) -> str:
@@ -45,7 +69,7 @@ def section_text(section: Section, notation: Notation) -> list[str]:
             lines.append(f"  {item.label}: {value_text(item.value, notation)}{note}")
         elif isinstance(item, ClosedForm):
             note = f"  ({item.note})" if item.note else ""
-            lines.append(f"  {item.label}: {notation.text(item.expr)}{note}")
+            lines.append(f"  {item.label}: {exact_text(item.expr, notation)}{note}")
         elif isinstance(item, Table):
             rows = [list(item.columns)] + [[value_text(v, notation) for v in r] for r in item.rows]
             widths = [max(len(r[i]) for r in rows) for i in range(len(item.columns))]
@@ -70,7 +94,7 @@ def section_markdown(section: Section, notation: Notation) -> list[str]:
             lines.append(f"- {_md(item.label)}: {_md(value_text(item.value, notation))}{note}")
         elif isinstance(item, ClosedForm):
             note = f" ({_md(item.note)})" if item.note else ""
-            lines.append(f"- {_md(item.label)}: `{notation.text(item.expr)}`{note}")
+            lines.append(f"- {_md(item.label)}: `{exact_text(item.expr, notation)}`{note}")
         elif isinstance(item, Table):
             lines += ["", *([_md(item.caption), ""] if item.caption else [])]
             lines.append("| " + " | ".join(_md(c) for c in item.columns) + " |")
@@ -96,7 +120,7 @@ def section_html(section: Section, notation: Notation) -> str:
             shown = (
                 value_text(item.value, notation)
                 if isinstance(item, Fact)
-                else notation.text(item.expr)
+                else exact_text(item.expr, notation)
             )
             note = f' <span class="muted">({escape(item.note)})</span>' if item.note else ""
             facts.append(f"<li>{escape(item.label)}: <code>{escape(shown)}</code>{note}</li>")

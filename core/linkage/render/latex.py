@@ -22,6 +22,7 @@ import sympy
 from linkage.decimals import is_short_decimal
 from linkage.engine.threshold import Threshold
 from linkage.findings import ClosedForm, Fact, Paragraph, Section, Table, Value
+from linkage.render.findings import exact_latex, exact_text
 from linkage.render.formulas import (
     KIND_LATEX,
     KINDS,
@@ -172,10 +173,10 @@ def _tabular(head: list[str], rows: list[list[str]]) -> list[str]:
 def _value_latex(value: Value, notation: Notation) -> str:
     if isinstance(value, str):
         return latex_escape(value)
-    body = notation.latex(value)
+    body = exact_latex(value, notation)
     if isinstance(value, sympy.Expr) and value.is_number and not value.is_Integer:
         approx = notation.number(value)
-        if approx != notation.text(value):
+        if approx != exact_text(value, notation):
             body = rf"{body} \approx {approx}"
     return f"${body}$"
 
@@ -195,7 +196,7 @@ def section_latex(section: Section, notation: Notation) -> list[str]:
             shown = (
                 _value_latex(item.value, notation)
                 if isinstance(item, Fact)
-                else f"${notation.latex(item.expr)}$"
+                else f"${exact_latex(item.expr, notation)}$"
             )
             note = f" ({latex_escape(item.note)})" if item.note else ""
             lines.append(rf"\item {latex_escape(item.label)}: {shown}{note}")
