@@ -19,8 +19,8 @@ from linkage.cases.loader import load_case
 from linkage.cli import main
 from linkage.compare import COLUMNS, DEFAULT_COLUMNS, compare, parse_columns
 from linkage.errors import LinkageError
+from linkage.escape import latex as latex_escape
 from linkage.render.comparison import cell, render_comparison
-from linkage.render.latex import latex_escape
 from linkage.render.notebook import comparison_html, comparison_latex
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,6 +16,7 @@ from linkage import guard
 from linkage._version import __version__
 from linkage.atomic import check_target
 from linkage.commands import EXIT_USER_ERROR, Parser, load_commands
+from linkage.commands._common import say
 from linkage.errors import CaseErrors, LinkageError
 from linkage.limits import NAMES, budget, parse, raised
 
@@ -112,10 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(ns.func(ns) or 0)
     except CaseErrors as exc:
         for error in exc.errors:
-            print(f"linkage: error: {error}", file=sys.stderr)
+            say(f"linkage: error: {error}", sys.stderr)
         return EXIT_USER_ERROR
     except LinkageError as exc:
-        print(f"linkage: error: {exc}", file=sys.stderr)
+        say(f"linkage: error: {exc}", sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:
         return 0

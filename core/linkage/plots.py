@@ -57,6 +57,7 @@ from linkage.engine.condition import Condition
 from linkage.engine.numeric import compile_conditions, compile_expression
 from linkage.engine.threshold import Threshold
 from linkage.errors import LinkageError
+from linkage.escape import plain
 from linkage.timeline import TimelineAnalysis
 from linkage.values import to_float
 
@@ -73,6 +74,7 @@ PLOT_RC: dict[str, Any] = {
     "font.size": 9,
     "font.family": ["DejaVu Sans", "sans-serif"],
     "pdf.fonttype": 42,
+    "text.parse_math": False,  # text from case files is drawn as written: "$x$" is not mathtext
 }
 
 FORMATS = ("png", "svg", "pdf")
@@ -101,7 +103,7 @@ TITLE_WIDTH = 70
 
 
 def _title(case: Case, what: str) -> str:
-    return "\n".join(textwrap.wrap(f"{case.title or case.id}: {what}", TITLE_WIDTH))
+    return "\n".join(textwrap.wrap(plain(f"{case.title or case.id}: {what}"), TITLE_WIDTH))
 
 
 def _matplotlib() -> Any:
@@ -344,7 +346,7 @@ def plot_thresholds(
             )
             ax.set_xlim(-0.6, len(domains) - 0.4)
             ax.set_ylim(0, 1.1)
-            ax.set_title(p)
+            ax.set_title(plain(p))
         axes[0].set_ylabel("critical δ")
         axes[-1].legend(loc="upper right", fontsize=7, framealpha=0.9)
         fig.suptitle(_title(case, f"critical δ under {hyp.id!r}"))
@@ -696,7 +698,7 @@ def plot_timeline(
         rows += [(f"{k}: {h}", k, h) for h in hyps]
     events = [(i, e) for i, e in enumerate(case.timeline)]
     key_lines = [
-        textwrap.shorten(f"{n + 1}  {e.date}  {e.title}", 62, placeholder="…")
+        textwrap.shorten(plain(f"{n + 1}  {e.date}  {e.title}"), 62, placeholder="…")
         for n, (_i, e) in enumerate(events)
     ]
     half = (len(key_lines) + 1) // 2
@@ -821,7 +823,7 @@ def plot_linkage_gain(
     if not result.rows:
         raise LinkageError("no case to plot")
     gains = [None if r.gain is None else _float(r.gain) for r in result.rows]
-    labels = [f"{r.case}: {r.hypothesis}" for r in result.rows]
+    labels = [plain(f"{r.case}: {r.hypothesis}") for r in result.rows]
     known = [g for g in gains if g is not None]
     low, high = min([0.0, *known]), max([0.1, *known])
     span = high - low

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from linkage.errors import LinkageError
+from linkage.escape import plain
 from linkage.plots import PLOT_RC, _finish, _matplotlib, new_figure, save
 from linkage.uncertainty.montecarlo import Sensitivity
 from linkage.uncertainty.sweep import Sweep
@@ -192,7 +193,7 @@ def plot_sweep(
         names = [n for n in names if result.verdicts[n].any() and not result.verdicts[n].all()]
     if not names:
         raise LinkageError("nothing to plot: every verdict holds everywhere or nowhere on the grid")
-    title = f"{result.title or result.case}: where each verdict holds"
+    title = plain(f"{result.title or result.case}: where each verdict holds")
     if len(result.axes) == 1:
         axis = result.axes[0]
         x = axis.values

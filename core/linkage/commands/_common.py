@@ -6,10 +6,11 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from linkage.atomic import write_atomic
 from linkage.errors import LinkageError, ModelError, PluginError, TooLargeError
+from linkage.escape import terminal
 
 if TYPE_CHECKING:
     from linkage.cases.case import Case
@@ -50,11 +51,21 @@ def warn(cases: Case | Iterable[Case]) -> None:
 
     for case in [cases] if isinstance(cases, Case) else cases:
         for warning in case.warnings:
-            print(f"linkage: warning: {warning}", file=sys.stderr)
+            say(f"linkage: warning: {warning}", sys.stderr)
+
+
+def say(text: object, file: TextIO | None = None) -> None:
+    """Print a line that may hold text from case files or plugins (names, messages) with every
+    control and bidirectional character made visible (:func:`linkage.escape.terminal`)."""
+    print(terminal(str(text)), file=file)
 
 
 def write(data: str | bytes, output: str | None) -> None:
-    """Write ``data`` to ``output`` (a path, atomically) or to standard output."""
+    """Write ``data`` to ``output`` (a path, atomically) or to standard output; text with every
+    control and bidirectional character but its newlines and tabs made visible (a JSON document
+    stays the same JSON)."""
+    if isinstance(data, str):
+        data = terminal(data)
     if output:
         write_atomic(data, output)
     else:

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from linkage.commands import command
-from linkage.commands._common import load
+from linkage.commands._common import load, say
 from linkage.errors import CaseErrors, LinkageError
 
 
@@ -29,15 +29,15 @@ def run(ns: argparse.Namespace) -> int:
         except CaseErrors as exc:
             failed += 1
             for e in exc.errors:
-                print(f"linkage: error: {e}", file=sys.stderr)
+                say(f"linkage: error: {e}", sys.stderr)
             continue
         except LinkageError as exc:
             failed += 1
-            print(f"linkage: error: {exc}", file=sys.stderr)
+            say(f"linkage: error: {exc}", sys.stderr)
             continue
         audit = case_warnings(case)
         for warning in audit:
-            print(f"linkage: warning: {warning}", file=sys.stderr)
+            say(f"linkage: warning: {warning}", sys.stderr)
         parts = [
             count(len(case.players), "player"),
             count(len(case.domain_ids), "domain"),
@@ -47,7 +47,7 @@ def run(ns: argparse.Namespace) -> int:
         ]
         if case.warnings or audit:
             parts.append(count(len(case.warnings) + len(audit), "warning"))
-        print(f"ok  {name}: case {case.id!r}, " + ", ".join(parts))
+        say(f"ok  {name}: case {case.id!r}, " + ", ".join(parts))
     return 1 if failed else 0
 
 

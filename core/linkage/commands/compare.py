@@ -11,14 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from linkage.atomic import write_atomic
 from linkage.commands import EXIT_USER_ERROR, command
 from linkage.commands._common import (
     add_at_argument,
     add_cases_argument,
     add_digits_argument,
     add_output_argument,
+    say,
     warn,
+    write,
 )
 from linkage.errors import LinkageError
 
@@ -43,9 +44,9 @@ def run(ns: argparse.Namespace) -> int:
     loaded = compare(cases, at=ns.at)
     result = Comparison(loaded.rows, (*failures, *loaded.failures))
     for failure in result.failures:
-        print(f"linkage: error: {failure}", file=sys.stderr)
+        say(f"linkage: error: {failure}", sys.stderr)
     if not result.rows:
-        print("linkage: error: no case could be compared", file=sys.stderr)
+        say("linkage: error: no case could be compared", sys.stderr)
         return EXIT_USER_ERROR
     if ns.format == "text":
         text = render_text(result, columns, ns.digits, ns.width)
@@ -57,9 +58,9 @@ def run(ns: argparse.Namespace) -> int:
             if ns.format == "parquet"
             else text
         )
-        write_atomic(data, ns.output)
+        write(data, ns.output)
     else:
-        sys.stdout.write(text)
+        write(text, None)
     return EXIT_USER_ERROR if result.failures else 0
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from linkage.commands import command
+from linkage.commands._common import say
 
 # The plugin host imports sympy (through the registry's models); these commands import it on use.
 
@@ -16,19 +17,19 @@ def run_plugins(ns: argparse.Namespace) -> int:
     host = get_host()
     records = [r for r in host.records.values() if ns.all or not r.builtin]
     if ns.json:
-        print(json.dumps([r.as_json() for r in records], indent=2))
+        say(json.dumps([r.as_json() for r in records], indent=2))
         return 0
     if not records:
-        print("no plugins installed (use --all to include the built-ins)")
+        say("no plugins installed (use --all to include the built-ins)")
     for r in records:
         where = r.distribution or r.module
         version = f" {r.version}" if r.version else ""
         label = "built-in" if r.builtin else f"{where}{version}"
-        print(f"{r.name}  [{r.status}]  {label}")
+        say(f"{r.name}  [{r.status}]  {label}")
         if r.error:
-            print(f"    error: {r.error}")
+            say(f"    error: {r.error}")
         for kind, ids in r.contributes.items():
-            print(f"    {kind.replace('_', ' ')}: {', '.join(ids)}")
+            say(f"    {kind.replace('_', ' ')}: {', '.join(ids)}")
     return 0
 
 
@@ -45,7 +46,7 @@ def run_models(ns: argparse.Namespace) -> int:
     host = get_host()
     models = host.registry.items("domain_models")
     if ns.json:
-        print(
+        say(
             json.dumps(
                 [
                     {
@@ -61,7 +62,7 @@ def run_models(ns: argparse.Namespace) -> int:
         )
         return 0
     for m in models:
-        print(
+        say(
             f"{m.id}  {m.title}  (roles: {', '.join(m.roles)}; plugin {host.registry.owner('domain_models', m.id)})"
         )
     return 0
@@ -82,7 +83,7 @@ def run_show(ns: argparse.Namespace) -> int:
     m = host.lookup("domain_models", ns.model)
     payoffs = m.payoffs(symbolic=True)
     if ns.json:
-        print(
+        say(
             json.dumps(
                 {
                     "id": m.id,
@@ -110,15 +111,15 @@ def run_show(ns: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(f"{m.id}: {m.title}")
+    say(f"{m.id}: {m.title}")
     if m.description:
-        print(f"  {m.description}")
-    print(f"  roles: {', '.join(m.roles)}; plugin: {host.registry.owner('domain_models', m.id)}")
+        say(f"  {m.description}")
+    say(f"  roles: {', '.join(m.roles)}; plugin: {host.registry.owner('domain_models', m.id)}")
     from linkage.decimals import decimal
     from linkage.render.maths import Notation
 
     text = Notation.of(m.parameters).text  # decimals as written, max(x, 0)
-    print("  parameters:")
+    say("  parameters:")
     for p in m.parameters:
         rng = (
             f" [{'' if p.low is None else decimal(p.low)}, "
@@ -127,13 +128,13 @@ def run_show(ns: argparse.Namespace) -> int:
             else ""
         )
         symbol = f" (symbol {p.latex})" if p.latex else ""
-        print(f"    {p.name} = {decimal(p.default)} {p.unit}{rng}{symbol}: {p.description}")
+        say(f"    {p.name} = {decimal(p.default)} {p.unit}{rng}{symbol}: {p.description}")
         if p.source:
-            print(f"        source: {p.source}")
-    print("  stage payoffs:")
+            say(f"        source: {p.source}")
+    say("  stage payoffs:")
     for role, sp in payoffs.items():
         for k, v in sp.as_dict().items():
-            print(f"    {role}.{k} = {text(v)}")
+            say(f"    {role}.{k} = {text(v)}")
     return 0
 
 

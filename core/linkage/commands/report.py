@@ -17,6 +17,7 @@ from linkage.commands._common import (
     add_at_argument,
     add_cases_argument,
     add_digits_argument,
+    say,
     warn,
     write,
 )
@@ -45,7 +46,7 @@ def run(ns: argparse.Namespace) -> int:
     cases = [c.as_of(ns.at if ns.at is not None else c.focal) for c in cases]
     warn(cases)
     for failure in failures:
-        print(f"linkage: error: {failure}", file=sys.stderr)
+        say(f"linkage: error: {failure}", sys.stderr)
     if not cases:
         print("linkage: error: no case could be loaded", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -60,7 +61,7 @@ def run(ns: argparse.Namespace) -> int:
         seed=ns.seed,
     )
     for failure in left_out:
-        print(f"linkage: error: {failure}", file=sys.stderr)
+        say(f"linkage: error: {failure}", sys.stderr)
     write(page, ns.output)
     return EXIT_USER_ERROR if failures or left_out else 0
 

@@ -28,8 +28,8 @@ from linkage.compare import COLUMNS, DEFAULT_COLUMNS, Comparison, ComparisonRow,
 from linkage.decimals import DIGITS, decimal
 from linkage.engine.threshold import Threshold
 from linkage.errors import LinkageError
+from linkage.escape import csv_cell, latex, markdown, plain
 from linkage.render.frames import comparison_records, record_columns
-from linkage.render.latex import latex_escape
 from linkage.render.report import threshold_number, yes
 
 HEADERS: dict[str, str] = {
@@ -77,15 +77,16 @@ def threshold_text(t: Threshold, digits: int = DIGITS) -> str:
 
 
 def _per_player(values: dict[str, str]) -> str:
-    return "\n".join(f"{p} {v}" for p, v in values.items())
+    return "\n".join(f"{plain(p)} {v}" for p, v in values.items())
 
 
 def cell(row: ComparisonRow, column: str, digits: int = DIGITS) -> str:
-    """The cell of ``column`` in ``row`` as text; per-player values one per line."""
+    """The cell of ``column`` in ``row`` as text; per-player values one per line (names and
+    titles as :func:`~linkage.escape.plain` text, so a line break is always the layout's)."""
     if column in ("case", "title", "hypothesis"):
-        return str(getattr(row, column))
+        return plain(str(getattr(row, column)))
     if column in ("players", "domains"):
-        return ", ".join(getattr(row, column))
+        return ", ".join(plain(x) for x in getattr(row, column))
     if column == "delta":
         values = {p: _number(d, digits) for p, d in row.delta.items()}
         distinct = set(values.values())
@@ -103,9 +104,9 @@ def cell(row: ComparisonRow, column: str, digits: int = DIGITS) -> str:
         g = row.gain
         return "-" if g is None else _number(g, digits)
     if column == "vulnerable":
-        return row.vulnerable or "-"
+        return plain(row.vulnerable or "-")
     if column == "lever":
-        return row.lever or "-"
+        return plain(row.lever or "-")
     if column == "linked_holds":
         return yes(row.linked_holds)
     if column == "separate_holds":
@@ -251,7 +252,7 @@ def dates(result: Comparison) -> list[str]:
 
 # -- other text formats -------------------------------------------------------------------------
 def _markdown_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "; ")
+    return "; ".join(markdown(line) for line in text.split("\n")).replace("|", "\\|")
 
 
 def render_markdown(
@@ -267,7 +268,7 @@ def render_markdown(
 
 
 def _latex_cell(text: str) -> str:
-    lines = [latex_escape(t) for t in text.split("\n")]
+    lines = [latex(t) for t in text.split("\n")]
     if len(lines) == 1:
         return lines[0]
     return r"\begin{tabular}[t]{@{}l@{}}" + r" \\ ".join(lines) + r"\end{tabular}"
@@ -296,7 +297,7 @@ def render_latex(
             current = row.case
             lines.append(r"\midrule" if len(lines) == 5 else r"\addlinespace")
             lines.append(
-                rf"\multicolumn{{{len(shown)}}}{{@{{}}l}}{{\emph{{{latex_escape(row.case)}}}}} \\"
+                rf"\multicolumn{{{len(shown)}}}{{@{{}}l}}{{\emph{{{latex(row.case)}}}}} \\"
             )
         elif not grouped and len(lines) == 5:
             lines.append(r"\midrule")
@@ -314,7 +315,9 @@ def render_csv(
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, record_columns(columns), lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: ("" if v is None else v) for k, v in record.items()} for record in records)
+    writer.writerows(
+        {k: ("" if v is None else csv_cell(v)) for k, v in record.items()} for record in records
+    )
     return buffer.getvalue()
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import sympy
 
+from linkage.escape import markdown, plain
 from linkage.findings import ClosedForm, Fact, Paragraph, Section, Table, Value
 from linkage.render.maths import Notation
 
@@ -51,30 +52,31 @@ def _exact_and_decimal(value: sympy.Basic, notation: Notation, exact: str) -> st
 def value_text(value: Value, notation: Notation) -> str:
     """A value as plain text: the exact form, ``≈`` a decimal when that differs."""
     if isinstance(value, str):
-        return value
+        return plain(value)
     return _exact_and_decimal(value, notation, exact_text(value, notation))
 
 
 def _md(text: str) -> str:
-    return escape(text, quote=False).replace("|", "\\|").replace("`", "\\`")
+    return markdown(text).replace("|", "\\|")
 
 
 # -- text -----------------------------------------------------------------------------------------
 def section_text(section: Section, notation: Notation) -> list[str]:
     """A section as lines of plain text."""
-    lines = [section.title, f"  {section.verdict}"]
+    lines = [plain(section.title), f"  {plain(section.verdict)}"]
     for item in section.items:
         if isinstance(item, Fact):
-            note = f"  ({item.note})" if item.note else ""
-            lines.append(f"  {item.label}: {value_text(item.value, notation)}{note}")
+            note = f"  ({plain(item.note)})" if item.note else ""
+            lines.append(f"  {plain(item.label)}: {value_text(item.value, notation)}{note}")
         elif isinstance(item, ClosedForm):
-            note = f"  ({item.note})" if item.note else ""
-            lines.append(f"  {item.label}: {exact_text(item.expr, notation)}{note}")
+            note = f"  ({plain(item.note)})" if item.note else ""
+            lines.append(f"  {plain(item.label)}: {exact_text(item.expr, notation)}{note}")
         elif isinstance(item, Table):
-            rows = [list(item.columns)] + [[value_text(v, notation) for v in r] for r in item.rows]
+            rows = [[plain(c) for c in item.columns]]
+            rows += [[value_text(v, notation) for v in r] for r in item.rows]
             widths = [max(len(r[i]) for r in rows) for i in range(len(item.columns))]
             if item.caption:
-                lines.append(f"  {item.caption}")
+                lines.append(f"  {plain(item.caption)}")
             lines += [
                 "    " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
                 for r in rows

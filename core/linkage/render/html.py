@@ -29,8 +29,10 @@ MATHML_LIMIT = 2000
 
 # -- small pieces -------------------------------------------------------------------------------
 def anchor(case_id: str) -> str:
-    """The HTML id of a case's section."""
-    return "case-" + re.sub(r"[^A-Za-z0-9_-]", "-", case_id)
+    """The HTML id of a case's section: ``case-`` and the id, each character outside
+    ``A-Z a-z 0-9 _ -`` written as ``.hex.`` (``a b`` → ``case-a.20.b``), so distinct ids never
+    share an anchor."""
+    return "case-" + re.sub(r"[^A-Za-z0-9_-]", lambda m: f".{ord(m.group(0)):x}.", case_id)
 
 
 def math(expr: sympy.Basic, notation: Notation | None = None) -> str:

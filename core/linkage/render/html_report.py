@@ -550,7 +550,7 @@ def render_report(
     jobs = []
     for case in ordered:
         seen[case.id] = seen.get(case.id, 0) + 1
-        sid = anchor(case.id) + ("" if seen[case.id] == 1 else f"-{seen[case.id]}")
+        sid = anchor(case.id) + ("" if seen[case.id] == 1 else f":{seen[case.id]}")
         jobs.append(_Job(case, sid, plots, tuple(params or ()), digits, sensitivity, seed))
     sections = []
     nav = []

@@ -15,12 +15,11 @@ escaped, long words and URLs may break, and non-ASCII characters are mapped to L
 
 from __future__ import annotations
 
-import re
-
 import sympy
 
 from linkage.decimals import is_short_decimal
 from linkage.engine.threshold import Threshold
+from linkage.escape import latex, latex_comment
 from linkage.findings import ClosedForm, Fact, Paragraph, Section, Table, Value
 from linkage.render.findings import exact_latex, exact_text
 from linkage.render.formulas import (
@@ -40,62 +39,6 @@ from linkage.render.text import _number, holds, interval_text
 PREAMBLE = r"\usepackage{amsmath,booktabs}"
 """What a document needs to typeset this output."""
 
-UNICODE = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "≈": r"$\approx$",
-    "δ": r"$\delta$",
-    "→": r"$\to$",
-    "↔": r"$\leftrightarrow$",
-    "≥": r"$\geq$",
-    "≤": r"$\leq$",
-    "−": r"$-$",
-    "×": r"$\times$",
-    "÷": r"$\div$",
-    "³": r"\textsuperscript{3}",
-    "²": r"\textsuperscript{2}",
-    "¥": r"\textyen{}",
-    "€": r"\texteuro{}",
-    "£": r"\pounds{}",
-    "§": r"\S{}",
-    "…": r"\dots{}",
-    "✓": "yes",
-    "✗": "no",
-    "⁺": r"\textsuperscript{+}",
-}
-"""Characters escaped or mapped for pdflatex; other characters beyond Latin-1 become ``?``."""
-
-_LONG_WORD = re.compile(r"\S{24,}")
-
-
-def latex_escape(text: str) -> str:
-    """Text safe in a LaTeX paragraph or table cell; long words (URLs) may break after ``/ . _ -``."""
-
-    def one(ch: str) -> str:
-        if ch in UNICODE:
-            return UNICODE[ch]
-        return ch if ord(ch) < 0x250 or ch in "–—‘’“”" else "?"
-
-    def word(m: re.Match[str]) -> str:
-        return "".join(one(ch) + (r"\allowbreak{}" if ch in "/._-" else "") for ch in m.group(0))
-
-    out = []
-    last = 0
-    for m in _LONG_WORD.finditer(text):
-        out.append("".join(one(ch) for ch in text[last : m.start()]))
-        out.append(word(m))
-        last = m.end()
-    out.append("".join(one(ch) for ch in text[last:]))
-    return "".join(out)
-
 
 def latex_threshold(t: Threshold, notation: Notation | None = None) -> str:
     r"""A critical δ in math mode: exact value ``\approx`` a decimal, ``\text{always}`` (0) or
@@ -106,7 +49,7 @@ def latex_threshold(t: Threshold, notation: Notation | None = None) -> str:
     if t.status == "always":
         return r"0\ (\text{always})"
     if t.status != "threshold" or t.exact is None:
-        return r"\text{" + latex_escape(str(t)) + "}"
+        return r"\text{" + latex(str(t)) + "}"
     body = notation.latex(t.exact)
     if not t.exact.is_number or t.exact.is_Integer or is_short_decimal(t.exact):
         return body
@@ -118,7 +61,7 @@ def _math(text: str) -> str:
 
 
 def _sub(kind: str, domain: str) -> str:
-    return rf"{LATEX_NAMES[kind]}_{{\mathrm{{{latex_escape(domain)}}}}}"
+    return rf"{LATEX_NAMES[kind]}_{{\mathrm{{{latex(domain)}}}}}"
 
 
 def _aggregate(agg: Aggregate, digits: int) -> str:
@@ -134,7 +77,7 @@ def _aggregate(agg: Aggregate, digits: int) -> str:
 
 def _formula(f: Formula, report: CaseReport) -> str:
     digits = report.digits
-    label = "" if f.label == "grim" else rf"_{{\text{{{latex_escape(f.label)}}}}}"
+    label = "" if f.label == "grim" else rf"_{{\text{{{latex(f.label)}}}}}"
     if f.named:
         aggregates = _math(_aggregate(f.gain, digits)) + ", " + _math(_aggregate(f.stake, digits))
     else:
@@ -149,10 +92,10 @@ def _formula(f: Formula, report: CaseReport) -> str:
 
 
 def _sets(f: Formula) -> str:
-    once = f" once {latex_escape(', '.join(f.state))} is punished" if f.state else ""
+    once = f" once {latex(', '.join(f.state))} is punished" if f.state else ""
     return (
-        f"deviating in {latex_escape(', '.join(f.deviation))}{once}; "
-        f"punished in {latex_escape(', '.join(f.punished))}"
+        f"deviating in {latex(', '.join(f.deviation))}{once}; "
+        f"punished in {latex(', '.join(f.punished))}"
     )
 
 
@@ -172,7 +115,7 @@ def _tabular(head: list[str], rows: list[list[str]]) -> list[str]:
 
 def _value_latex(value: Value, notation: Notation) -> str:
     if isinstance(value, str):
-        return latex_escape(value)
+        return latex(value)
     body = exact_latex(value, notation)
     if isinstance(value, sympy.Expr) and value.is_number and not value.is_Integer:
         approx = notation.number(value)
@@ -184,8 +127,8 @@ def _value_latex(value: Value, notation: Notation) -> str:
 def section_latex(section: Section, notation: Notation) -> list[str]:
     """A section as LaTeX: a subsection, the verdict, facts in an itemize, tables as tabular."""
     lines = [
-        rf"\subsection*{{{latex_escape(section.title)}}}",
-        rf"\textbf{{{latex_escape(section.verdict)}}}",
+        rf"\subsection*{{{latex(section.title)}}}",
+        rf"\textbf{{{latex(section.verdict)}}}",
         "",
     ]
     facts = [i for i in section.items if isinstance(i, Fact | ClosedForm)]
@@ -198,22 +141,22 @@ def section_latex(section: Section, notation: Notation) -> list[str]:
                 if isinstance(item, Fact)
                 else f"${exact_latex(item.expr, notation)}$"
             )
-            note = f" ({latex_escape(item.note)})" if item.note else ""
-            lines.append(rf"\item {latex_escape(item.label)}: {shown}{note}")
+            note = f" ({latex(item.note)})" if item.note else ""
+            lines.append(rf"\item {latex(item.label)}: {shown}{note}")
             if item is facts[-1]:
                 lines.append(r"\end{itemize}")
         elif isinstance(item, Table):
             lines.append(r"\begin{center}")
             lines.append(r"\begin{tabular}{" + "l" * len(item.columns) + "}")
-            lines.append(" & ".join(latex_escape(c) for c in item.columns) + r" \\ \hline")
+            lines.append(" & ".join(latex(c) for c in item.columns) + r" \\ \hline")
             for row in item.rows:
                 lines.append(" & ".join(_value_latex(v, notation) for v in row) + r" \\")
             lines.append(r"\end{tabular}")
             if item.caption:
-                lines.append(rf"\\ {latex_escape(item.caption)}")
+                lines.append(rf"\\ {latex(item.caption)}")
             lines.append(r"\end{center}")
         elif isinstance(item, Paragraph):
-            lines += ["", latex_escape(item.text), ""]
+            lines += ["", latex(item.text), ""]
     return [*lines, ""]
 
 
@@ -224,18 +167,16 @@ def render_latex(report: CaseReport) -> str:
     digits = report.digits
     notation = report.notation
     out = [
-        f"% linkage analysis of case {case.id}",
+        f"% linkage analysis of case {latex_comment(case.id)}",
         f"% needs {PREAMBLE}; \\input this file in a document",
-        r"\subsection*{" + latex_escape(case.title or case.id) + "}",
+        r"\subsection*{" + latex(case.title or case.id) + "}",
         r"\begingroup\sloppy % long formulas and sources break between lines, never past the margin",
         "",
     ]
-    deltas = ", ".join(
-        f"{latex_escape(p)} {_math(_number(g.discount.of(p), digits))}" for p in g.players
-    )
+    deltas = ", ".join(f"{latex(p)} {_math(_number(g.discount.of(p), digits))}" for p in g.players)
     out.append(
         r"\paragraph{Verdict at the calibration.} "
-        + latex_escape(g.strategy.describe())
+        + latex(g.strategy.describe())
         + rf"; $\delta$: {deltas}."
     )
     out += _tabular(
@@ -243,18 +184,16 @@ def render_latex(report: CaseReport) -> str:
             "hypothesis",
             "holds",
             "helps",
-            *(rf"$\delta^*$ {latex_escape(p)}" for p in g.players),
+            *(rf"$\delta^*$ {latex(p)}" for p in g.players),
             r"helps for $\delta \in$",
         ],
         [
             [
-                latex_escape(h.id),
+                latex(h.id),
                 yes(report.analyses[h.id].linked_sustainable),
                 yes(report.analyses[h.id].helps),
                 *(
-                    latex_escape(
-                        threshold_number(report.analyses[h.id].linked_thresholds[p], digits)
-                    )
+                    latex(threshold_number(report.analyses[h.id].linked_thresholds[p], digits))
                     for p in g.players
                 ),
                 _math(interval_text(report.analyses[h.id].helps_interval, digits))
@@ -271,7 +210,7 @@ def render_latex(report: CaseReport) -> str:
     out.append(
         "Holds: the whole package is self-enforcing at each player's $\\delta$; helps: linkage "
         "makes it so where the domains alone are not. Each domain alone (separate enforcement) "
-        "holds in: " + latex_escape(", ".join(held) or "none") + "."
+        "holds in: " + latex(", ".join(held) or "none") + "."
     )
     kinds = book.kinds()
     first = book.formulas(a, next(iter(a.separate_constraints[g.players[0]].values())))[0]
@@ -293,7 +232,7 @@ def render_latex(report: CaseReport) -> str:
             for kind, (expr, value) in book.domain_parts(a, p, k).items():
                 closed = "" if expr.is_number else notation.latex(expr) + " = "
                 items.append(_math(f"{_sub(kind, k)} = {closed}{_number(value, digits)}"))
-        out.append(r"\item " + latex_escape(p) + ": " + "; ".join(items) + ".")
+        out.append(r"\item " + latex(p) + ": " + "; ".join(items) + ".")
     out += [
         r"\end{itemize}",
         "",
@@ -304,8 +243,8 @@ def render_latex(report: CaseReport) -> str:
         for k, formulas in book.separate(a, p).items():
             rows += [
                 [
-                    latex_escape(p),
-                    latex_escape(k + ("" if f.label == "grim" else f" [{f.label}]")),
+                    latex(p),
+                    latex(k + ("" if f.label == "grim" else f" [{f.label}]")),
                     _math(latex_threshold(f.threshold, notation)),
                 ]
                 for f in formulas
@@ -316,23 +255,19 @@ def render_latex(report: CaseReport) -> str:
         out += [
             "",
             r"\paragraph{Linked under \texttt{"
-            + latex_escape(h.id)
+            + latex(h.id)
             + "}.} "
-            + latex_escape(h.structure.describe())
+            + latex(h.structure.describe())
             + ".",
         ]
         if h.title:
-            out.append(
-                latex_escape(h.title)
-                + (f" (source: {latex_escape(h.source)})" if h.source else "")
-                + "."
-            )
+            out.append(latex(h.title) + (f" (source: {latex(h.source)})" if h.source else "") + ".")
         out.append(r"\begin{itemize}")
         for p in g.players:
             constraints = book.linked(ah, p)
             out.append(
                 r"\item "
-                + latex_escape(p)
+                + latex(p)
                 + f" (holds: {yes(holds(ah, p))}); binding constraint, {_sets(constraints[0][0])}: "
                 + "; ".join(_formula(f, report) for f in constraints[0])
                 + "."
@@ -350,9 +285,9 @@ def render_latex(report: CaseReport) -> str:
         best = ah.best_package
         out.append(
             r"\item best self-enforcing package: "
-            + latex_escape(", ".join(best.domains) if best else "-")
+            + latex(", ".join(best.domains) if best else "-")
             + "; vulnerable side: "
-            + latex_escape(ah.vulnerable or "-")
+            + latex(ah.vulnerable or "-")
             + "."
         )
         out.append(r"\end{itemize}")

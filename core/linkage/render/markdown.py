@@ -3,6 +3,7 @@ conditions of :mod:`linkage.render.formulas` (closed forms as inline code)."""
 
 from __future__ import annotations
 
+from linkage.escape import markdown, markdown_code
 from linkage.render.findings import section_markdown
 from linkage.render.formulas import KINDS, TEXT_NAMES, Formula, cleared, rule
 from linkage.render.report import CaseReport, fmt_threshold, threshold_number, yes
@@ -37,20 +38,25 @@ def render_markdown(report: CaseReport) -> str:
     g = a.game
     book = report.formulas
     digits = report.digits
-    out = [f"# {case.title or case.id}", ""]
-    deltas = ", ".join(f"{p} {_number(g.discount.of(p), digits)}" for p in g.players)
-    out += ["## Verdict at the calibration", "", f"{g.strategy.describe()}; δ: {deltas}.", ""]
+    out = [f"# {markdown(case.title or case.id)}", ""]
+    deltas = ", ".join(f"{markdown(p)} {_number(g.discount.of(p), digits)}" for p in g.players)
+    out += [
+        "## Verdict at the calibration",
+        "",
+        f"{markdown(g.strategy.describe(), line_start=True)}; δ: {deltas}.",
+        "",
+    ]
     out += _table(
         [
             "hypothesis",
             "package holds",
             "linkage helps",
-            *(f"δ* {p}" for p in g.players),
+            *(f"δ* {markdown(p)}" for p in g.players),
             "helps for δ in",
         ],
         [
             [
-                h.id,
+                markdown(h.id),
                 yes(report.analyses[h.id].linked_sustainable),
                 yes(report.analyses[h.id].helps),
                 *(
@@ -68,7 +74,9 @@ def render_markdown(report: CaseReport) -> str:
         out += _table(*matrix(d, str, report.notation.text))
     out += [
         "",
-        "Each domain alone (separate enforcement) holds in: " + (", ".join(held) or "none") + ".",
+        "Each domain alone (separate enforcement) holds in: "
+        + markdown(", ".join(held) or "none")
+        + ".",
         "",
         "## Temptations and stakes per domain",
         "",
@@ -87,8 +95,8 @@ def render_markdown(report: CaseReport) -> str:
             for kind, (expr, value) in book.domain_parts(a, p, k).items():
                 rows.append(
                     [
-                        p,
-                        k,
+                        markdown(p),
+                        markdown(k),
                         TEXT_NAMES[kind],
                         _number(value, digits),
                         "" if expr.is_number else _code(report.notation.text(expr)),
@@ -101,8 +109,8 @@ def render_markdown(report: CaseReport) -> str:
         for k, formulas in book.separate(a, p).items():
             rows += [
                 [
-                    p,
-                    k + ("" if f.label == "grim" else f" [{f.label}]"),
+                    markdown(p),
+                    markdown(k + ("" if f.label == "grim" else f" [{f.label}]")),
                     fmt_threshold(f.threshold, report.notation),
                 ]
                 for f in formulas
@@ -110,14 +118,22 @@ def render_markdown(report: CaseReport) -> str:
     out += _table(["player", "domain", "δ*"], rows)
     for h in report.hypotheses:
         ah = report.analyses[h.id]
-        out += ["", f"## Linked under `{h.id}`", "", h.structure.describe() + "."]
+        out += [
+            "",
+            f"## Linked under {markdown_code(h.id)}",
+            "",
+            markdown(h.structure.describe(), line_start=True) + ".",
+        ]
         if h.title:
-            out.append(f"{h.title}" + (f" (source: {h.source})" if h.source else ""))
+            out.append(
+                markdown(h.title, line_start=True)
+                + (f" (source: {markdown(h.source)})" if h.source else "")
+            )
         out.append("")
         for p in g.players:
             constraints = book.linked(ah, p)
             out.append(
-                f"- **{p}** (holds: {yes(holds(ah, p))}), binding: {_sets(constraints[0][0])}"
+                f"- **{markdown(p)}** (holds: {yes(holds(ah, p))}), binding: {markdown(_sets(constraints[0][0]))}"
             )
             out += [f"  - {_formula(f, report)}" for f in constraints[0]]
             others = [f for fs in constraints[1:] for f in fs]
@@ -125,13 +141,14 @@ def render_markdown(report: CaseReport) -> str:
                 out.append(
                     "  - other constraints: "
                     + "; ".join(
-                        f"{_sets(f)}: δ* = {threshold_number(f.threshold, digits)}" for f in others
+                        f"{markdown(_sets(f))}: δ* = {threshold_number(f.threshold, digits)}"
+                        for f in others
                     )
                 )
         best = ah.best_package
         out.append(
-            f"- best self-enforcing package: {', '.join(best.domains) if best else '-'}; "
-            f"vulnerable: {ah.vulnerable or '-'}"
+            f"- best self-enforcing package: {markdown(', '.join(best.domains) if best else '-')}; "
+            f"vulnerable: {markdown(ah.vulnerable or '-')}"
         )
     if report.findings:
         out += ["", "## Further analyses", ""]

@@ -16,10 +16,11 @@ from typing import Any
 from linkage.compare import Comparison
 from linkage.engine.analysis import Analysis
 from linkage.errors import LinkageError
+from linkage.escape import latex
 from linkage.render.comparison import HEADERS, cell
 from linkage.render.html import comparison_table, math, table, threshold_math, verdict
 from linkage.render.html_report import case_section
-from linkage.render.latex import latex_escape, latex_threshold
+from linkage.render.latex import latex_threshold
 from linkage.render.maths import Notation
 from linkage.render.report import CaseReport
 
@@ -61,7 +62,7 @@ def analysis_html(a: Analysis) -> str:
 
 
 def _text(s: str) -> str:
-    return r"\text{" + latex_escape(s) + "}"
+    return r"\text{" + latex(s) + "}"
 
 
 def analysis_latex(a: Analysis) -> str:

@@ -14,6 +14,7 @@ import sympy
 
 from linkage.decimals import decimal
 from linkage.engine.analysis import Analysis, Interval
+from linkage.escape import plain
 from linkage.render.findings import section_text
 from linkage.render.formulas import TEXT_NAMES, Aggregate, Formula, cleared, rule
 from linkage.render.report import CaseReport, count, fmt_threshold, threshold_number, yes
@@ -57,14 +58,14 @@ def verdict(report: CaseReport) -> list[str]:
     """The verdict lines: one row per hypothesis, then the domains that hold alone."""
     case, a, digits = report.case, report.primary, report.digits
     g = a.game
-    deltas = ", ".join(f"{p} {_number(g.discount.of(p), digits)}" for p in g.players)
+    deltas = ", ".join(f"{plain(p)} {_number(g.discount.of(p), digits)}" for p in g.players)
     lines = [f"Verdict at the calibration ({g.strategy.describe()}; δ: {deltas})"]
     rows = [
         [
             "hypothesis",
             "package holds",
             "linkage helps",
-            *(f"δ* {p}" for p in g.players),
+            *(f"δ* {plain(p)}" for p in g.players),
             "helps for a common δ in",
         ]
     ]
@@ -72,7 +73,7 @@ def verdict(report: CaseReport) -> list[str]:
         ah = report.analyses[h.id]
         rows.append(
             [
-                h.id,
+                plain(h.id),
                 yes(ah.linked_sustainable),
                 yes(ah.helps),
                 *(threshold_number(ah.linked_thresholds[p], digits) for p in g.players),
@@ -154,7 +155,7 @@ def parts_lines(report: CaseReport) -> list[str]:
                 closed = "" if expr.is_number else report.notation.text(expr)
                 rows.append(
                     [
-                        p if first else "",
+                        plain(p) if first else "",
                         k,
                         f"{TEXT_NAMES[kind]} = {shown}",
                         f"= {closed}" if closed else "",
@@ -176,24 +177,26 @@ def render_text(report: CaseReport) -> str:
     g = a.game
     book = report.formulas
     title = (
-        f"{case.title} [{case.id}]" if case.title and case.title != case.id else f"Case {case.id}"
+        f"{plain(case.title)} [{plain(case.id)}]"
+        if case.title and case.title != case.id
+        else f"Case {plain(case.id)}"
     )
     lines = [title, ""]
     lines += verdict(report)
     lines += [
         "",
         "Details",
-        f"Players: {', '.join(case.players)}; domains: {', '.join(case.domain_ids)}",
+        f"Players: {', '.join(map(plain, case.players))}; domains: {', '.join(case.domain_ids)}",
     ]
     ordinal = [k for k, info in case.domains.items() if info.kind == "ordinal"]
     if ordinal:
         lines.append(f"Ordinal domains (ranks, not money): {', '.join(ordinal)}")
-    lines.append(f"Punishment: {g.strategy.describe()}")
+    lines.append(f"Punishment: {plain(g.strategy.describe())}")
     discount = case.game.discount
     lines.append(
         "Discount factors: "
         + ", ".join(
-            f"{p} {_number(g.discount.of(p), report.digits)}"
+            f"{plain(p)} {_number(g.discount.of(p), report.digits)}"
             + (f" ({report.notation.text(discount.of(p))})" if not discount.of(p).is_number else "")
             for p in g.players
         )
@@ -218,7 +221,7 @@ def render_text(report: CaseReport) -> str:
                 label = "" if f.label == "grim" else f" [{f.label}]"
                 rows.append(
                     [
-                        p,
+                        plain(p),
                         k + label,
                         fmt_threshold(f.threshold, report.notation),
                         yes(_holds(f, a)),
@@ -227,14 +230,19 @@ def render_text(report: CaseReport) -> str:
     lines += table(rows)
     for h in report.hypotheses:
         ah = report.analyses[h.id]
-        lines += ["", f"Linked enforcement under '{h.id}': {h.structure.describe()}"]
+        lines += [
+            "",
+            f"Linked enforcement under '{plain(h.id)}': {plain(h.structure.describe())}",
+        ]
         if h.title:
-            lines.append(f"  {h.title}" + (f" (source: {h.source})" if h.source else ""))
+            lines.append(
+                f"  {plain(h.title)}" + (f" (source: {plain(h.source)})" if h.source else "")
+            )
         for p in g.players:
             constraints = book.linked(ah, p)
             binding = constraints[0]
             lines.append(
-                f"  {p}: binding constraint: {_sets(binding[0])}; "
+                f"  {plain(p)}: binding constraint: {_sets(binding[0])}; "
                 f"holds at δ = {_number(g.discount.of(p), report.digits)}: {yes(holds(ah, p))}"
             )
             for f in binding:
@@ -247,7 +255,7 @@ def render_text(report: CaseReport) -> str:
                 )
             others = [f for fs in constraints[1:] for f in fs]
             if others:
-                lines.append(f"    other constraints of {p} ({len(others)}):")
+                lines.append(f"    other constraints of {plain(p)} ({len(others)}):")
                 for f in others:
                     lines.append(
                         f"      {_sets(f)}: δ* = {threshold_number(f.threshold, report.digits)}"
@@ -258,7 +266,7 @@ def render_text(report: CaseReport) -> str:
         )
         extra = []
         if ah.vulnerable:
-            extra.append(f"vulnerable side (highest linked δ*): {ah.vulnerable}")
+            extra.append(f"vulnerable side (highest linked δ*): {plain(ah.vulnerable)}")
         if ah.best_package is not None:
             extra.append(
                 f"best self-enforcing package: {', '.join(ah.best_package.domains) or 'none'}"
@@ -272,7 +280,9 @@ def render_text(report: CaseReport) -> str:
     for p in g.players:
         parts = ", ".join(f"{k} {_number(v, report.digits)}" for k, v in a.slack[p].items())
         lever = a.lever[p]
-        lines.append(f"  {p}: {parts}" + (f"; lever (largest donor): {lever}" if lever else ""))
+        lines.append(
+            f"  {plain(p)}: {parts}" + (f"; lever (largest donor): {lever}" if lever else "")
+        )
     for section in report.findings:
         lines += ["", *section_text(section, report.notation)]
     return "\n".join(lines) + "\n"

@@ -5,9 +5,10 @@ and (``explain``) what decides the ranking."""
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from linkage.cases.dates import iso
+from linkage.escape import markdown, plain
 from linkage.record.automaton import Window
 from linkage.record.explain import Explanation, Ranking
 from linkage.timeline import Period, TimelineAnalysis
@@ -94,20 +95,22 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[
 
 
 def _ranking(r: Ranking) -> str:
-    return " > ".join(" = ".join(group) for group in r)
+    return " > ".join(" = ".join(map(plain, group)) for group in r)
 
 
 SCORE_HEAD = ["hypothesis", "prior", "log L", "posterior", "log10 BF", "time matched/scored"]
 
 
-def equivalence_lines(t: TimelineAnalysis) -> list[str]:
+def equivalence_lines(t: TimelineAnalysis, name: Callable[[str], str] = plain) -> list[str]:
+    """The groups of hypotheses the record cannot tell apart (ids as ``name`` gives them)."""
     out = [
-        f"Observationally equivalent (identical predictions over the whole record): {' = '.join(g)}"
+        "Observationally equivalent (identical predictions over the whole record): "
+        + " = ".join(map(name, g))
         for g in t.equivalent
     ]
     out += [
         f"Indistinguishable on this record (they differ only where nothing is scored): "
-        f"{' = '.join(g)}"
+        f"{' = '.join(map(name, g))}"
         for g in t.explain().indistinguishable
     ]
     return out
@@ -122,7 +125,7 @@ def _evidence(t: TimelineAnalysis, w: Window) -> str:
     e = t.case.timeline[w.event]
     keys = w.observation.cite or e.cite
     if keys:
-        return ", ".join(keys)
+        return plain(", ".join(keys))
     return {"source": "source in words", "estimate": "estimate"}.get(
         e.evidence(w.domain), "UNSOURCED"
     )
@@ -137,7 +140,7 @@ def explanation_lines(
         out.append("  Every hypothesis scores the same on this record.")
     else:
         out.append(
-            f"  {x.leader} against {x.runner_up}: log-likelihood ratio {number(x.log_ratio)} "
+            f"  {plain(x.leader)} against {plain(x.runner_up)}: log-likelihood ratio {number(x.log_ratio)} "
             f"(Bayes factor 10^{number(x.log_ratio / 2.302585092994046)})."
         )
         shown = x.contributions[:top]
@@ -189,19 +192,19 @@ def render_timeline_text(
     """The record as a table (one row per period, a column per hypothesis), then the scores."""
     eps = t.error_rate if error_rate is None else error_rate
     hyps = t.hypotheses
-    head = ["period", "event", "observed", *hyps]
+    head = ["period", "event", "observed", *map(plain, hyps)]
     widths = [12, 20, 18, *(max(12, len(h)) for h in hyps)]
     rows = [
         [
             f"{p.start}\n{_length(t, p)}",
-            p.title,
+            plain(p.title),
             observed_cell(t, p),
             *("\n".join(prediction_lines(t, p, h)) for h in hyps),
         ]
         for p in t.periods
     ]
     lines = [
-        f"Timeline of {t.case.title or t.case.id}",
+        f"Timeline of {plain(t.case.title or t.case.id)}",
         f"{len(t.periods)} periods to {t.periods[-1].end}; resolution: one {t.resolution}; "
         f"error rate ε = {eps:g}",
         "",
@@ -214,7 +217,7 @@ def render_timeline_text(
         "",
         "Posterior over the error rate:",
         _table(
-            ["ε", *hyps],
+            ["ε", *map(plain, hyps)],
             [
                 [f"{e:g}", *(probability(post[h]) for h in hyps)]
                 for e, post in t.sensitivity().items()
@@ -230,13 +233,16 @@ def render_timeline_text(
     return "\n".join(lines) + "\n"
 
 
-def score_rows(t: TimelineAnalysis, eps: float) -> list[list[str]]:
+def score_rows(
+    t: TimelineAnalysis, eps: float, name: Callable[[str], str] = plain
+) -> list[list[str]]:
+    """A row per hypothesis (its id as ``name`` gives it: plain text or Markdown)."""
     rows = []
     for h, s in t.scores(eps).items():
         share = "n/a" if s.share is None else f"{100 * s.share:.0f}%"
         rows.append(
             [
-                h,
+                name(h),
                 probability(s.prior),
                 number(s.log_likelihood),
                 probability(s.posterior),
@@ -248,6 +254,7 @@ def score_rows(t: TimelineAnalysis, eps: float) -> list[list[str]]:
 
 
 def _md(text: str) -> str:
+    """A table cell (Markdown already), its lines joined by ``<br>``."""
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
@@ -261,9 +268,9 @@ def render_timeline_markdown(
     """One Markdown table row per period with a column per hypothesis, then the scores."""
     eps = t.error_rate if error_rate is None else error_rate
     hyps = t.hypotheses
-    head = ["period", "length", "event", "observed", *hyps]
+    head = ["period", "length", "event", "observed", *map(markdown, hyps)]
     lines = [
-        f"# Timeline: {t.case.title or t.case.id}",
+        f"# Timeline: {markdown(t.case.title or t.case.id)}",
         "",
         f"Resolution: one {t.resolution}; error rate ε = {eps:g}. {LEGEND}",
         "",
@@ -274,7 +281,7 @@ def render_timeline_markdown(
         cells = [
             f"{p.start} – {p.end}",
             _length(t, p),
-            _md(p.title),
+            markdown(p.title),
             _md(observed_cell(t, p)),
             *(_md("; ".join(prediction_lines(t, p, h))) for h in hyps),
         ]
@@ -286,13 +293,13 @@ def render_timeline_markdown(
         "| " + " | ".join(SCORE_HEAD) + " |",
         "|" + "---|" * len(SCORE_HEAD),
     ]
-    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in score_rows(t, eps)]
-    lines += ["", "| ε | " + " | ".join(hyps) + " |", "|" + "---|" * (len(hyps) + 1)]
+    lines += ["| " + " | ".join(map(_md, row)) + " |" for row in score_rows(t, eps, markdown)]
+    lines += ["", "| ε | " + " | ".join(map(markdown, hyps)) + " |", "|" + "---|" * (len(hyps) + 1)]
     lines += [
         f"| {e:g} | " + " | ".join(probability(post[h]) for h in hyps) + " |"
         for e, post in t.sensitivity().items()
     ]
-    notes = equivalence_lines(t)
+    notes = equivalence_lines(t, markdown)
     if notes:
         lines += ["", *notes]
     if explain:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from linkage.escape import csv_cell
 from linkage.render.html import table
 from linkage.uncertainty.montecarlo import QUANTILES, Sensitivity
 from linkage.uncertainty.sweep import Sweep
@@ -217,7 +218,7 @@ def records_csv(records: Sequence[dict[str, Any]]) -> str:
     for r in records:
         writer.writerow(
             {
-                k: "" if v is None or (isinstance(v, float) and math.isnan(v)) else v
+                k: "" if v is None or (isinstance(v, float) and math.isnan(v)) else csv_cell(v)
                 for k, v in r.items()
             }
         )
