@@ -11,10 +11,11 @@ fi
 .venv/bin/python -m pip install -q -e ".[test]"
 # The HTML report is tested in a real headless browser (Debian's chromium), and the LaTeX output
 # is compiled with a real TeX engine (Debian's texlive: pdflatex, amsmath, booktabs); both are
-# installed here when missing.
+# installed here when missing, and pdftotext (poppler-utils), which reads the text of the PDF back.
 PACKAGES=""
 command -v chromium >/dev/null 2>&1 || PACKAGES="$PACKAGES chromium"
 command -v pdflatex >/dev/null 2>&1 || PACKAGES="$PACKAGES texlive-latex-base texlive-latex-recommended"
+command -v pdftotext >/dev/null 2>&1 || PACKAGES="$PACKAGES poppler-utils"
 if [ -n "$PACKAGES" ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         # shellcheck disable=SC2086

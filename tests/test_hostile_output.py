@@ -247,6 +247,25 @@ def test_csv_numbers_are_unchanged() -> None:
     assert escape.csv_cell("-x") == "'-x"
 
 
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in re.sub(r"\\[{}%#&$_]", "", text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+@FUZZ
+@given(hostile)
+def test_bibtex_fields_cannot_end_early(text: str) -> None:
+    """``linkage sources --format bibtex``: a field's braces stay balanced (BibTeX reads a field
+    to its matching brace), no line break, and the header comment cannot start an entry."""
+    for field in (escape.bibtex(text), escape.bibtex_url(text)):
+        assert _balanced(field) and "\n" not in field and not CONTROLS.search(field)
+    assert "@" not in escape.bibtex_comment(text) and "\n" not in escape.bibtex_comment(text)
+
+
 def test_distinct_case_ids_have_distinct_anchors() -> None:
     ids = ["a b", "a-b", "a.b", "a:b", "a.20.b", "ä", "a\nb", "a_b", "a--b", "a", "A"]
     anchors = [anchor(i) for i in ids]
@@ -447,3 +466,23 @@ def test_mathtext_in_names_is_drawn_as_written(
         assert code == 0, err
         page = out.read_text(encoding="utf-8")
         assert "$x^$ again" in html.unescape(page)
+
+
+def test_report_sections_of_distinct_ids_have_distinct_anchors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Finding 9: ``a b`` and ``a-b`` (and a repeated id) get their own section and link."""
+    paths = []
+    for n, case_id in enumerate(["a b", "a-b", "a-b", "a:b"]):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        path = write_case(folder, case_id, f"title {n}", "A", "B", "h", "s")
+        assert path is not None
+        paths.append(str(path))
+    out = tmp_path / "r.html"
+    code, _, err = run(["report", *paths, "--no-plots", "-o", str(out)], capsys)
+    assert code == 0, err
+    page = out.read_text(encoding="utf-8")
+    ids = re.findall(r'<section class="case" id="([^"]+)"', page)
+    assert len(ids) == 4 and len(set(ids)) == 4, ids
+    assert set(re.findall(r'<li><a href="#([^"]+)"', page)) == set(ids)

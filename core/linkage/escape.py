@@ -121,6 +121,35 @@ def latex_comment(text: str) -> str:
     return plain(text)
 
 
+# -- BibTeX --------------------------------------------------------------------------------------
+_BIBTEX = {c: "\\" + c for c in "&%$#_{}"} | {
+    "\\": r"\textbackslash{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_BIBTEX_SPECIAL = re.compile(r"[&%$#_{}\\~^]")
+_URL_UNSAFE = re.compile(f"[{{}}\\\\\\s{_CONTROLS}]")
+
+
+def bibtex(text: str) -> str:
+    r"""Text for a BibTeX field: ``& % $ # _ { }`` escaped, ``~ ^ \`` spelled out, controls as
+    in :func:`plain`, so braces stay balanced and nothing ends the field."""
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX[m.group(0)], plain(text))
+
+
+def bibtex_url(url: str) -> str:
+    """A URL for the ``url`` field (read verbatim by ``\\url``): braces, backslashes, spaces and
+    controls percent-encoded (the same URL), then ``%`` and ``#`` escaped."""
+    url = _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()), url)
+    return url.replace("%", r"\%").replace("#", r"\#")
+
+
+def bibtex_comment(text: str) -> str:
+    """Text in the comment before the entries: one line, and no ``@`` (which would start an
+    entry: written ``(at)``)."""
+    return plain(text).replace("@", "(at)")
+
+
 # -- Markdown ------------------------------------------------------------------------------------
 _MARKDOWN = re.compile(
     r"[\\`*<~$]|&(?=#?\w+;)|#(?=[# ]*$)|\](?=\()|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"

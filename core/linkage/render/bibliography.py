@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from linkage.cases.audit import citations
 from linkage.cases.case import Case, Source
+from linkage.escape import bibtex, bibtex_comment, bibtex_url
 
 BIBTEX_TYPES = {
     "article": "article",
@@ -29,20 +28,6 @@ CONTAINER_FIELD = {
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
-_SPECIAL = re.compile(r"([&%$#_{}])")
-
-
-def bibtex_text(text: str) -> str:
-    r"""Text for a BibTeX field: ``& % $ # _ { }`` escaped, ``~ ^ \`` spelled out."""
-    text = text.replace("\\", r"\textbackslash{}")
-    text = _SPECIAL.sub(r"\\\1", text)
-    return text.replace("~", r"\textasciitilde{}").replace("^", r"\textasciicircum{}")
-
-
-def bibtex_url(url: str) -> str:
-    """A URL for the ``url`` field (read verbatim by ``\\url``; only ``%`` and ``#`` escaped)."""
-    return url.replace("%", r"\%").replace("#", r"\#")
-
 
 def bibtex_entry(s: Source) -> str:
     """One BibTeX entry."""
@@ -51,22 +36,22 @@ def bibtex_entry(s: Source) -> str:
         # "Last, First and Last, First" is parsed into names; anything else is an organisation,
         # braced so that BibTeX keeps it whole
         personal = "," in s.author or " and " in s.author
-        author = bibtex_text(s.author)
+        author = bibtex(s.author)
         fields.append(("author", author if personal else "{" + author + "}"))
-    fields.append(("title", "{" + bibtex_text(s.title) + "}"))
+    fields.append(("title", "{" + bibtex(s.title) + "}"))
     if s.publisher:
-        fields.append((CONTAINER_FIELD.get(s.type, "howpublished"), bibtex_text(s.publisher)))
+        fields.append((CONTAINER_FIELD.get(s.type, "howpublished"), bibtex(s.publisher)))
     if s.date:
         parts = s.date.split("-")
         fields.append(("year", parts[0]))
         if len(parts) > 1:
             fields.append(("month", MONTHS[int(parts[1]) - 1]))
     if s.doi:
-        fields.append(("doi", bibtex_text(s.doi)))
+        fields.append(("doi", bibtex(s.doi)))
     if s.url:
         fields.append(("url", bibtex_url(s.url)))
     if s.note:
-        fields.append(("note", bibtex_text(s.note)))
+        fields.append(("note", bibtex(s.note)))
     body = ",\n".join(
         f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
         for name, value in fields
@@ -77,7 +62,8 @@ def bibtex_entry(s: Source) -> str:
 def render_bibtex(case: Case) -> str:
     """The case's bibliography as BibTeX, entries in key order."""
     head = (
-        f"% Bibliography of the case '{case.id}' ({case.title or case.id}); written by linkage.\n"
+        f"% Bibliography of the case '{bibtex_comment(case.id)}' "
+        f"({bibtex_comment(case.title or case.id)}); written by linkage.\n"
     )
     entries = [bibtex_entry(case.bibliography[k]) for k in sorted(case.bibliography)]
     return head + "\n" + "\n\n".join(entries) + "\n"
