@@ -150,12 +150,12 @@ def test_comparison_table_has_one_row_per_case(report_file: Path) -> None:
     assert rows == [("example", "linkage"), ("tiny_&lt;b&gt;", "full")]
     # every hypothesis is in its case's section
     assert html.count('class="hypothesis-row"') == 3
-    assert 'id="case-tiny_-b-"' in html and 'href="#case-tiny_-b-"' in html
+    assert 'id="case-tiny_.3c.b.3e."' in html and 'href="#case-tiny_.3c.b.3e."' in html
 
 
 def test_sections_hold_conditions_thresholds_plots_and_timeline(report_file: Path) -> None:
     html = report_file.read_text(encoding="utf-8")
-    section = html.split('<section class="case" id="case-tiny_-b-"', 1)[1]
+    section = html.split('<section class="case" id="case-tiny_.3c.b.3e."', 1)[1]
     for heading in (
         "Parameters",
         "Hypotheses",

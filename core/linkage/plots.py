@@ -558,7 +558,7 @@ def _region_panel(
     ax.set_xlim(lo, hi)
     ax.set_ylim(0, 1)
     unit = f" ({pv.unit})" if pv.unit else ""
-    ax.set_xlabel(parameter + unit)
+    ax.set_xlabel(plain(parameter + unit))
 
 
 def _discount_lines(ax: Axes, case: Case, parameter: str, grid: Any) -> None:
