@@ -240,6 +240,13 @@ def test_csv_cell_is_never_a_formula(text: str) -> None:
     )
 
 
+def test_sensitivity_and_sweep_csv_cells_are_never_formulas() -> None:
+    from linkage.render.uncertainty import records_csv
+
+    text = records_csv([{"name": "=1+1", "value": -0.5, "exact": "-1/2", "note": "@x"}])
+    assert list(csv.reader(io.StringIO(text)))[1] == ["'=1+1", "-0.5", "-1/2", "'@x"]
+
+
 def test_csv_numbers_are_unchanged() -> None:
     for number in ("-0.5", "-1/2", "+3", "-1e-3", "-inf", "0", 0.25, -1, None):
         assert escape.csv_cell(number) == number
@@ -293,6 +300,16 @@ MARKDOWN_TAGS |= {"strong", "code", "br"}
 
 @settings(FUZZ, max_examples=max(3, EXAMPLES // 3), phases=FAST_PHASES)
 @given(fields)
+@example(  # the findings of issue 14: 9 (svg in Markdown, escapes), 8 (formulas), 1 (LaTeX)
+    (
+        "c\n\\input{/etc/hostname}",
+        "\x1b]0;pwned\x07$x^$ \u202eevil",
+        "<svg onload=alert(1)>",
+        "=cmd|' /C calc'!A0",
+        "[x](javascript:alert(1))",
+        "@SUM(A1)",
+    )
+)
 def test_every_text_output_of_a_hostile_case(
     tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], f: tuple
 ) -> None:
@@ -355,7 +372,8 @@ def test_error_messages_reach_the_terminal_without_escapes(
 LIGATURES = {"˜": "~", "ˆ": "^", "\u2013": "--", "\u2014": "---", "ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff"}
 
 
-HALT = ("-halt-on-error",)
+TEX_OPTIONS = ("-no-shell-escape", "-recorder", "-interaction=nonstopmode", "-halt-on-error")
+"""No shell escape, even where a TeX installation allows it; ``-recorder`` lists every file read."""
 
 
 def compile_latex(body: str, tmp: Path) -> tuple[str, str, str]:
@@ -371,7 +389,7 @@ def compile_latex(body: str, tmp: Path) -> tuple[str, str, str]:
         encoding="utf-8",
     )
     result = subprocess.run(
-        [pdflatex, "-no-shell-escape", "-recorder", "-interaction=nonstopmode", *HALT, "doc.tex"],
+        [pdflatex, *TEX_OPTIONS, "doc.tex"],
         cwd=tmp,
         capture_output=True,
         timeout=300,

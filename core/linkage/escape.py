@@ -14,9 +14,11 @@ here, and nowhere else. Each function makes its consumer show the text literally
 * :func:`latex`: TeX's special characters (``\ { } $ & # ^ _ ~ %``, and ``< > |`` which the
   default font encoding shows as other glyphs) become commands that print them, and controls are
   made visible first, so neither ``^^5c`` nor a newline can reach TeX's input processor.
-* :func:`markdown` and :func:`markdown_code`: CommonMark's punctuation is backslash-escaped (no raw
-  HTML, links, images, emphasis or table cells from the text); code spans use a fence longer than
-  any run of backticks in the text.
+* :func:`bibtex`, :func:`bibtex_url`, :func:`bibtex_comment`: braces stay balanced, so no text
+  ends a field or starts an entry.
+* :func:`markdown` and :func:`markdown_code`: the punctuation that would make markup is
+  backslash-escaped (no raw HTML, links, images, emphasis, math or table cells from the text);
+  code spans use a fence longer than any run of backticks in the text.
 * :func:`csv_cell`: a text cell that a spreadsheet would read as a formula (it starts with
   ``= + - @``, a tab or a carriage return) gets a leading apostrophe ``'``; numbers are unchanged
   (``-0.5`` stays a number).
@@ -161,9 +163,10 @@ def markdown(text: str, line_start: bool = False) -> str:
     r"""Text in a Markdown paragraph, heading, list item or table cell, shown as written: no raw
     HTML, autolink, link, image, emphasis, strikethrough or entity from the text (``\ ` * < ~ $``
     always backslash-escaped; ``_`` where it could start or end emphasis, not inside a word;
-    ``&`` before an entity; ``]`` before ``(``; ``#`` at the end, which would close a heading); controls as in :func:`plain`. ``line_start``:
-    the text starts a line, so a block marker there (``#``, ``-``, ``>``, ``1.``) is escaped too.
-    Table rows escape ``|`` themselves (also inside code spans, GitHub's rule)."""
+    ``&`` before an entity; ``]`` before ``(``; ``#`` at the end, which would close a heading);
+    controls as in :func:`plain`. ``line_start``: the text starts a line, so a block marker there
+    (``#``, ``-``, ``>``, ``1.``) is escaped too. Table rows escape ``|`` themselves (also inside
+    code spans, GitHub's rule)."""
     out = _MARKDOWN.sub(lambda m: "\\" + m.group(0), plain(text))
     return _BLOCK_START.sub(_block_marker, out) if line_start else out
 
