@@ -133,7 +133,8 @@ def render_markdown(report: CaseReport) -> str:
         for p in g.players:
             constraints = book.linked(ah, p)
             out.append(
-                f"- **{markdown(p)}** (holds: {yes(holds(ah, p))}), binding: {markdown(_sets(constraints[0][0]))}"
+                f"- **{markdown(p)}** (holds: {yes(holds(ah, p))}), "
+                f"binding: {markdown(_sets(constraints[0][0]))}"
             )
             out += [f"  - {_formula(f, report)}" for f in constraints[0]]
             others = [f for fs in constraints[1:] for f in fs]
@@ -147,8 +148,9 @@ def render_markdown(report: CaseReport) -> str:
                 )
         best = ah.best_package
         out.append(
-            f"- best self-enforcing package: {markdown(', '.join(best.domains) if best else '-')}; "
-            f"vulnerable: {markdown(ah.vulnerable or '-')}"
+            "- best self-enforcing package: "
+            + markdown(", ".join(best.domains) if best else "-")
+            + f"; vulnerable: {markdown(ah.vulnerable or '-')}"
         )
     if report.findings:
         out += ["", "## Further analyses", ""]
