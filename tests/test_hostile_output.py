@@ -345,7 +345,7 @@ def test_every_text_output_of_a_hostile_case(
                         r"[+-]?[\d.]+(e[+-]?\d+)?(/\d+)?|[+-]?(inf|nan)", cell
                     ), cell
                 players = {row[2] for row in rows[1:]}
-                assert players == {escape.csv_cell(escape.terminal(x)) for x in (a, b)}
+                assert players == {escape.terminal(escape.csv_cell(x)) for x in (a, b)}
             if fmt == "json":
                 data = json.loads(out)
                 text = json.dumps(data, ensure_ascii=False)

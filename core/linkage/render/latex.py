@@ -205,8 +205,8 @@ def render_latex(report: CaseReport) -> str:
     )
     held = [k for k, v in a.separate_sustainable.items() if v]
     for k, d in stage_games(case):
-        out.append(latex_escape(caption(k, d)) + ".")
-        out += _tabular(*matrix(d, latex_escape, lambda v: _math(notation.latex(v))))
+        out.append(latex(caption(k, d)) + ".")
+        out += _tabular(*matrix(d, latex, lambda v: _math(notation.latex(v))))
     out.append(
         "Holds: the whole package is self-enforcing at each player's $\\delta$; helps: linkage "
         "makes it so where the domains alone are not. Each domain alone (separate enforcement) "

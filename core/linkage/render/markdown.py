@@ -70,8 +70,8 @@ def render_markdown(report: CaseReport) -> str:
     )
     held = [k for k, v in a.separate_sustainable.items() if v]
     for k, d in stage_games(case):
-        out += ["", caption(k, d) + ".", ""]
-        out += _table(*matrix(d, str, report.notation.text))
+        out += ["", markdown(caption(k, d)) + ".", ""]
+        out += _table(*matrix(d, markdown, report.notation.text))
     out += [
         "",
         "Each domain alone (separate enforcement) holds in: "

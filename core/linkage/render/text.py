@@ -202,8 +202,8 @@ def render_text(report: CaseReport) -> str:
         )
     )
     for k, d in stage_games(case):
-        lines.append(caption(k, d))
-        head, rows = matrix(d, str, report.notation.text)
+        lines.append(plain(caption(k, d)))
+        head, rows = matrix(d, plain, report.notation.text)
         lines += table([head, *rows])
     first = book.formulas(a, next(iter(a.separate_constraints[g.players[0]].values())))[0]
     lines += [
