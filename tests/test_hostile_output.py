@@ -377,13 +377,13 @@ TEX_OPTIONS = ("-no-shell-escape", "-recorder", "-interaction=nonstopmode", "-ha
 
 
 def compile_latex(body: str, tmp: Path) -> tuple[str, str, str]:
-    """Compile ``body`` with the documented preamble and ``-no-shell-escape``; return the log,
+    """Compile ``body`` with the documented preambles (analysis and comparison) and ``-no-shell-escape``; return the log,
     the files TeX opened (``-recorder``) and the text of the PDF (``""`` without pdftotext)."""
     pdflatex = shutil.which("pdflatex")
     if pdflatex is None:
         pytest.fail("pdflatex is required (scripts/test.sh installs texlive)")
     (tmp / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage{amsmath,booktabs}\n\\begin{document}\n"
+        "\\documentclass{article}\n\\usepackage{amsmath,booktabs,longtable}\n\\begin{document}\n"
         + body
         + "\n\\end{document}\n",
         encoding="utf-8",
