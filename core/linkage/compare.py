@@ -59,6 +59,7 @@ from linkage.cases.loader import load_case, resolve_case
 from linkage.engine.analysis import Interval
 from linkage.engine.threshold import Threshold, combine
 from linkage.errors import CaseErrors, LinkageError
+from linkage.progress import tracked
 from linkage.timeline import TimelineAnalysis
 from linkage.values import to_float
 
@@ -312,7 +313,8 @@ def compare(cases: Iterable[Case | str | os.PathLike[str]], *, at: str | None = 
         loaded += more
         failures += failed
     rows: list[ComparisonRow] = []
-    for case in sorted(loaded, key=lambda c: (c.id, c.path or "")):
+    ordered = sorted(loaded, key=lambda c: (c.id, c.path or ""))
+    for case in tracked(ordered, len(ordered), "compare"):
         try:
             if at is not None or case.at is None:
                 case = case.as_of(at if at is not None else case.focal)

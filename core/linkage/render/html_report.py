@@ -22,7 +22,7 @@ from __future__ import annotations
 import difflib
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from html import escape
 
@@ -34,6 +34,7 @@ from linkage.cases.case import Case
 from linkage.compare import Comparison, ComparisonRow, Failure, case_rows, one_line
 from linkage.decimals import DIGITS
 from linkage.errors import LinkageError
+from linkage.progress import tracked
 from linkage.render.findings import section_html
 from linkage.render.formulas import KINDS, Aggregate, Formula, rule
 from linkage.render.html import (
@@ -508,18 +509,20 @@ def _call(index: int) -> tuple[str, list[ComparisonRow], Failure | None]:
 
 def _run(
     jobs: list[_Job], workers: int | None
-) -> list[tuple[str, list[ComparisonRow], Failure | None]]:
-    """Run the jobs, in forked worker processes when there are several cores and cases. The
-    workers inherit the loaded cases (nothing is pickled but the results), and the results keep
-    the order of the jobs, so the page is the same bytes for any number of workers."""
+) -> Iterator[tuple[str, list[ComparisonRow], Failure | None]]:
+    """Run the jobs, in forked worker processes when there are several cores and cases, yielding
+    each result as it is ready. The workers inherit the loaded cases (nothing is pickled but the
+    results), and the results keep the order of the jobs, so the page is the same bytes for any
+    number of workers."""
     count = min(len(jobs), workers or 1, os.cpu_count() or 1)
     if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [job() for job in jobs]
+        yield from (job() for job in jobs)
+        return
     _JOBS[:] = jobs
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-            return list(pool.map(_call, range(len(jobs))))
+            yield from pool.map(_call, range(len(jobs)))
     finally:
         _JOBS.clear()
 
@@ -556,7 +559,8 @@ def render_report(
     nav = []
     failures: list[Failure] = []
     all_rows: list[ComparisonRow] = []
-    for job, (section, rows, failure) in zip(jobs, _run(jobs, workers), strict=True):
+    results = tracked(_run(jobs, workers), len(jobs), "report")
+    for job, (section, rows, failure) in zip(jobs, results, strict=True):
         if failure is not None:
             failures.append(failure)
             continue

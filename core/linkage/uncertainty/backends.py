@@ -11,12 +11,12 @@ is a one-line error saying how to install it.
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, TypeVar
 
 from linkage.errors import LinkageError
+from linkage.progress import progress_bar
 
 T = TypeVar("T")
 
@@ -48,19 +48,10 @@ def _module(name: str) -> Any:
         return None
 
 
-def _progress(total: int, enabled: bool, what: str) -> Any:
-    """A tqdm bar on standard error, shown after a second and only on a terminal (``None``
-    without tqdm or when disabled)."""
-    tqdm = _module("tqdm") if enabled and sys.stderr.isatty() else None
-    if tqdm is None:
-        return None
-    return tqdm.tqdm(total=total, desc=what, unit="chunk", delay=1.0, leave=False, file=sys.stderr)
-
-
 def _collect(results: Iterable[tuple[int, T]], indices: Sequence[int], progress: bool) -> list[T]:
     """The results of ``(index, result)`` pairs as they complete, put back in the order of
     ``indices``, with a progress bar when asked for."""
-    bar = _progress(len(indices), progress, "draws")
+    bar = progress_bar(len(indices), "draws", "chunk", enabled=progress)
     out: dict[int, T] = {}
     try:
         for i, result in results:
