@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -118,10 +119,29 @@ def test_an_unknown_kind_lists_the_known_ones(host: PluginHost) -> None:
 
 def test_an_impossible_input_names_the_case_and_the_analysis(host: PluginHost) -> None:
     case = load_case_text(CASE.replace('"3*k"', '"-k"'), host=host)
-    with pytest.raises(ModelError, match=r"case toy, analysis 'scaled' \(scaled\): the scale"):
+    with pytest.raises(
+        ModelError,
+        match=r"case toy, analysis 'scaled' \(scaled\) at 'analyses\[0\]' \(line 15\): the scale",
+    ):
         case.findings()
 
 
 def test_section_json_keeps_exact_values() -> None:
     section = Section("t", "v", (Fact("x", sympy.sqrt(2)),))
     assert section_json(section)["facts"] == {"x": "sqrt(2)"}
+
+
+def test_check_solves_the_analyses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A problem an analysis kind finds only at the calibration (a decreasing objective) fails
+    ``linkage check`` as it fails ``analyze``: located, one line, no traceback."""
+    from linkage.cli import main
+
+    path = tmp_path / "markets.toml"
+    body = CASE.split("[[analyses]]")[0]
+    path.write_text(body + '[[analyses]]\nkind = "nonseparable"\nobjective = "-w"\n')
+    assert main(["check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "analyses[0]" in err and "line 15" in err
+    path.write_text(body + '[[analyses]]\nkind = "nonseparable"\nobjective = "log(w)"\n')
+    assert main(["check", str(path)]) == 0
+    assert "1 further analysis" in capsys.readouterr().out

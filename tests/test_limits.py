@@ -265,3 +265,16 @@ def test_budget_stops_the_command_and_writes_nothing(tmp_path: Path) -> None:
 def test_budget_must_be_positive() -> None:
     result = linkage("--max-seconds", "0", "check", "example")
     assert result.returncode == 1 and "--max-seconds must be a positive" in result.stderr
+
+
+@pytest.mark.parametrize("seconds", ["1", "2"])
+def test_budget_stops_a_multi_case_report_wherever_it_lands(tmp_path: Path, seconds: str) -> None:
+    """Out of time is not one case's failure (the report would go on without it and be written),
+    nor an error a library's ``except Exception`` can swallow mid-import (a traceback later)."""
+    report = tmp_path / "report.html"
+    report.write_text("the good old report")
+    result = linkage("--max-seconds", seconds, "report", "-o", str(report), str(ROOT / "cases"))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("--max-seconds") == 1
+    assert report.read_text() == "the good old report"

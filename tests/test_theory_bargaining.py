@@ -316,5 +316,8 @@ def test_impossible_problems_name_the_key(old, new, message):
     from linkage.cases.loader import load_case_text
 
     case = load_case_text(CASE.replace(old, new))
-    with pytest.raises(ModelError, match=r"analysis 'bargaining' \(bargaining\): " + message):
+    with pytest.raises(
+        ModelError,
+        match=r"analysis 'bargaining' \(bargaining\) at 'analyses\[0\]' \(line \d+\): " + message,
+    ):
         case.findings()

@@ -358,5 +358,9 @@ def test_impossible_objectives_name_the_key(replace, message):
     from linkage.cases.loader import load_case_text
 
     case = load_case_text(CASE.replace('objective = "w - w**2/(2*s)"', replace))
-    with pytest.raises(ModelError, match=r"analysis 'nonseparable' \(nonseparable\): " + message):
+    with pytest.raises(
+        ModelError,
+        match=r"analysis 'nonseparable' \(nonseparable\) at 'analyses\[0\]' \(line \d+\): "
+        + message,
+    ):
         case.findings()

@@ -94,14 +94,16 @@ class AnalysisSpec:
     title: str
     spec: Any
     path: str = ""
+    line: int | None = None
 
     def solve(self, case: Case) -> Section:
         """The kind's result for ``case``; a failure names the case and the analysis."""
         try:
             section = self.kind.solve(self.spec, case)
         except LinkageError as exc:
+            where = f" at {self.path!r}" + (f" (line {self.line})" if self.line else "")
             raise ModelError(
-                f"case {case.id}, analysis {self.id!r} ({self.kind.id}): {exc}"
+                f"case {case.id}, analysis {self.id!r} ({self.kind.id}){where}: {exc}"
             ) from exc
         if not isinstance(section, Section):
             raise ModelError(

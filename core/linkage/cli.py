@@ -18,7 +18,7 @@ from linkage.atomic import check_target
 from linkage.commands import EXIT_USER_ERROR, Parser, load_commands
 from linkage.commands._common import say
 from linkage.errors import CaseErrors, LinkageError
-from linkage.limits import NAMES, budget, parse, raised
+from linkage.limits import NAMES, OutOfTime, budget, parse, raised
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,6 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             say(f"linkage: error: {error}", sys.stderr)
         return EXIT_USER_ERROR
     except LinkageError as exc:
+        say(f"linkage: error: {exc}", sys.stderr)
+        return EXIT_USER_ERROR
+    except OutOfTime as exc:
         say(f"linkage: error: {exc}", sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:

@@ -118,8 +118,11 @@ def check(name: str, found: int, where: str = "") -> None:
 
 
 # -- the time budget of a command -----------------------------------------------------------------
-class OutOfTime(LinkageError):
-    """The command's ``--max-seconds`` budget ran out."""
+class OutOfTime(BaseException):
+    """The command's ``--max-seconds`` budget ran out. Like ``KeyboardInterrupt`` it is not an
+    ``Exception``: no handler of one case's failure (the report leaving a case out) and no
+    library's ``except Exception`` (inside an import) can take it for an error and go on; the
+    command line reports it as one line and exit status 1."""
 
 
 @contextlib.contextmanager

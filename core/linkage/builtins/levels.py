@@ -32,7 +32,7 @@ from linkage.errors import ModelError
 from linkage.findings import ClosedForm, Fact, Paragraph, Section, Table
 from linkage.plugins.hookspecs import hookimpl
 from linkage.theory import levels as theory
-from linkage.theory.levels import FAMILIES, LevelDomain, Levels, x
+from linkage.theory.levels import FAMILIES, MAX_DOMAINS, LevelDomain, Levels, x
 
 Function: TypeAlias = "sympy.Expr | Mapping[str, sympy.Expr]"
 """One expression for every player, or one per player."""
@@ -113,6 +113,13 @@ def read(table: Mapping[str, Any], keys: Keys) -> LevelsSpec | None:
     domains = table.get("domains")
     if not isinstance(domains, list) or not domains:
         keys.error("domains", "expected one or more [[analyses.domains]] tables")
+        return None
+    if len(domains) > MAX_DOMAINS:
+        keys.error(
+            "domains",
+            f"{len(domains)} domains, above the {MAX_DOMAINS} a levels analysis solves exactly "
+            "(the linked optimum enumerates 3^K patterns)",
+        )
         return None
     out: list[DomainSpec] = []
     seen: set[str] = set()

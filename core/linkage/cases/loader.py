@@ -584,7 +584,7 @@ def _analyses(
                 "reported no error",
             )
         if len(r.errors) == before and spec is not None:
-            specs.append(AnalysisSpec(kind, aid, title, spec, path))
+            specs.append(AnalysisSpec(kind, aid, title, spec, path, line_of(r.lines, path)))
     return tuple(specs)
 
 

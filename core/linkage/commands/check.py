@@ -1,4 +1,5 @@
-"""``linkage check CASE...``: validate case files without analysing them.
+"""``linkage check CASE...``: validate case files without analysing them (the further analyses of
+``[[analyses]]`` are solved, since some of their problems show only at the calibration).
 
 Errors fail the check (exit status 1); warnings (likely slips in a valid file, such as a
 concession ``C < N`` or ``C`` and ``N`` swapped) are printed on standard error and do not.
@@ -35,6 +36,12 @@ def run(ns: argparse.Namespace) -> int:
             failed += 1
             say(f"linkage: error: {exc}", sys.stderr)
             continue
+        try:  # an analysis kind finds some problems only at the calibration (a convex objective)
+            case.findings()
+        except LinkageError as exc:
+            failed += 1
+            say(f"linkage: error: {case.path or name}: {exc}", sys.stderr)
+            continue
         audit = case_warnings(case)
         for warning in audit:
             say(f"linkage: warning: {warning}", sys.stderr)
@@ -45,6 +52,8 @@ def run(ns: argparse.Namespace) -> int:
             count(len(case.hypotheses), "hypothesis", "hypotheses"),
             count(len(case.timeline), "event"),
         ]
+        if case.analyses:
+            parts.append(count(len(case.analyses), "further analysis", "further analyses"))
         if case.warnings or audit:
             parts.append(count(len(case.warnings) + len(audit), "warning"))
         say(f"ok  {name}: case {case.id!r}, " + ", ".join(parts))

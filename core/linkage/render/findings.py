@@ -20,17 +20,18 @@ _RELATIONS = {"==": ("=", "="), "!=": ("≠", r"\neq"), "<=": ("≤", r"\le"), "
 _RELATIONS |= {">=": ("≥", r"\ge"), ">": (">", ">")}
 
 
-def _irrational(expr: sympy.Basic) -> bool:
-    return isinstance(expr, sympy.Expr) and bool(expr.is_number) and not expr.is_Rational
+def _number(expr: sympy.Basic) -> bool:
+    return isinstance(expr, sympy.Expr) and bool(expr.is_number)
 
 
 def exact_text(expr: sympy.Basic, notation: Notation) -> str:
-    """An exact value or closed form as text: a relation as ``lhs ≤ rhs``; an irrational number
-    in sympy's own form (``(-13 + sqrt(1833))/64``), anything else in the case's notation."""
+    """An exact value or closed form as text: a relation as ``lhs ≤ rhs``; a number in sympy's
+    exact form (``15/32``, ``(-13 + sqrt(1833))/64``), as the kinds' verdicts write it; a closed
+    form in the case's notation."""
     if isinstance(expr, sympy.core.relational.Relational):
         op = _RELATIONS[expr.rel_op][0]
         return f"{exact_text(expr.lhs, notation)} {op} {exact_text(expr.rhs, notation)}"
-    return sympy.sstr(expr) if _irrational(expr) else notation.text(expr)
+    return sympy.sstr(expr) if _number(expr) else notation.text(expr)
 
 
 def exact_latex(expr: sympy.Basic, notation: Notation) -> str:
@@ -38,7 +39,7 @@ def exact_latex(expr: sympy.Basic, notation: Notation) -> str:
     if isinstance(expr, sympy.core.relational.Relational):
         op = _RELATIONS[expr.rel_op][1]
         return f"{exact_latex(expr.lhs, notation)} {op} {exact_latex(expr.rhs, notation)}"
-    return sympy.latex(expr) if _irrational(expr) else notation.latex(expr)
+    return sympy.latex(expr) if _number(expr) else notation.latex(expr)
 
 
 def _exact_and_decimal(value: sympy.Basic, notation: Notation, exact: str) -> str:
@@ -149,7 +150,13 @@ def section_html(section: Section, notation: Notation) -> str:
 
 # -- JSON -----------------------------------------------------------------------------------------
 def _json_value(value: Value) -> str:
-    return value if isinstance(value, str) else sympy.sstr(value)
+    """A value as an exact string: sympy's (``(-13 + sqrt(1833))/64``); a relation as
+    ``lhs <= rhs``, not ``Le(lhs, rhs)``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, sympy.core.relational.Relational):
+        return f"{sympy.sstr(value.lhs)} {value.rel_op.replace('==', '=')} {sympy.sstr(value.rhs)}"
+    return str(sympy.sstr(value))
 
 
 def section_json(section: Section) -> dict[str, Any]:

@@ -218,7 +218,7 @@ class Formulas:
 
 
 # -- the rule of each form ----------------------------------------------------------------------
-def _names(f: Formula, style: str) -> tuple[str, str]:
+def aggregate_names(f: Formula, style: str = "text") -> tuple[str, str]:
     """The names of the formula's gain and stake aggregates (``a`` and ``b`` when unnamed)."""
     names = TEXT_NAMES if style == "text" else LATEX_NAMES
     return names.get(f.gain.kind, "a"), names.get(f.stake.kind, "b")
@@ -226,7 +226,7 @@ def _names(f: Formula, style: str) -> tuple[str, str]:
 
 def rule(f: Formula, style: str = "text") -> str:
     """How δ* follows from the aggregates: ``g/(g + s)``, ``g/s``, or the T-period root."""
-    a, b = _names(f, style)
+    a, b = aggregate_names(f, style)
     if style == "text":
         if f.form == "grim":
             return f"{a}/({a} + {b})"
@@ -246,7 +246,7 @@ def rule(f: Formula, style: str = "text") -> str:
 
 def cleared(f: Formula, style: str = "text") -> str:
     """The cleared constraint in the aggregates: ``(1 − δ) g ≤ δ s`` and the like."""
-    a, b = _names(f, style)
+    a, b = aggregate_names(f, style)
     if style == "text":
         return {
             "grim": f"(1 − δ)·{a} ≤ δ·{b}",
@@ -266,6 +266,7 @@ __all__ = [
     "Formula",
     "Formulas",
     "Part",
+    "aggregate_names",
     "cleared",
     "rule",
     "tidy",

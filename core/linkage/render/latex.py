@@ -124,6 +124,35 @@ def _value_latex(value: Value, notation: Notation) -> str:
     return f"${body}$"
 
 
+TABLE_COLUMNS = 4
+"""Tables of a further analysis with more columns than this are typeset as a list of rows, which
+wraps within the margin, instead of a tabular, which cannot."""
+
+
+def _table_latex(table: Table, notation: Notation) -> list[str]:
+    caption = [latex(table.caption)] if table.caption else []
+    cells = [[_value_latex(v, notation) for v in row] for row in table.rows]
+    if len(table.columns) > TABLE_COLUMNS:
+        items = [
+            rf"\item[{row[0]}] "
+            + "; ".join(f"{latex(c)}: {v}" for c, v in zip(table.columns[1:], row[1:], strict=True))
+            for row in cells
+        ]
+        return [*caption, r"\begin{description}", *items, r"\end{description}"]
+    return [
+        *caption,
+        r"\begin{center}\small",
+        r"\begin{tabular}{" + "l" * len(table.columns) + "}",
+        r"\toprule",
+        " & ".join(latex(c) for c in table.columns) + r" \\",
+        r"\midrule",
+        *(" & ".join(row) + r" \\" for row in cells),
+        r"\bottomrule",
+        r"\end{tabular}",
+        r"\end{center}",
+    ]
+
+
 def section_latex(section: Section, notation: Notation) -> list[str]:
     """A section as LaTeX: a subsection, the verdict, facts in an itemize, tables as tabular."""
     lines = [
@@ -146,15 +175,7 @@ def section_latex(section: Section, notation: Notation) -> list[str]:
             if item is facts[-1]:
                 lines.append(r"\end{itemize}")
         elif isinstance(item, Table):
-            lines.append(r"\begin{center}")
-            lines.append(r"\begin{tabular}{" + "l" * len(item.columns) + "}")
-            lines.append(" & ".join(latex(c) for c in item.columns) + r" \\ \hline")
-            for row in item.rows:
-                lines.append(" & ".join(_value_latex(v, notation) for v in row) + r" \\")
-            lines.append(r"\end{tabular}")
-            if item.caption:
-                lines.append(rf"\\ {latex(item.caption)}")
-            lines.append(r"\end{center}")
+            lines += _table_latex(item, notation)
         elif isinstance(item, Paragraph):
             lines += ["", latex(item.text), ""]
     return [*lines, ""]
@@ -285,7 +306,7 @@ def render_latex(report: CaseReport) -> str:
         best = ah.best_package
         out.append(
             r"\item best self-enforcing package: "
-            + latex(", ".join(best.domains) if best else "-")
+            + latex((", ".join(best.domains) or "none") if best else "-")
             + "; vulnerable side: "
             + latex(ah.vulnerable or "-")
             + "."

@@ -149,7 +149,7 @@ def render_markdown(report: CaseReport) -> str:
         best = ah.best_package
         out.append(
             "- best self-enforcing package: "
-            + markdown(", ".join(best.domains) if best else "-")
+            + markdown((", ".join(best.domains) or "none") if best else "-")
             + f"; vulnerable: {markdown(ah.vulnerable or '-')}"
         )
     if report.findings:

@@ -16,7 +16,7 @@ from linkage.decimals import decimal
 from linkage.engine.analysis import Analysis, Interval
 from linkage.escape import plain
 from linkage.render.findings import section_text
-from linkage.render.formulas import TEXT_NAMES, Aggregate, Formula, cleared, rule
+from linkage.render.formulas import TEXT_NAMES, Aggregate, Formula, aggregate_names, cleared, rule
 from linkage.render.report import CaseReport, count, fmt_threshold, threshold_number, yes
 from linkage.render.stagegame import caption, matrix, stage_games
 
@@ -206,10 +206,11 @@ def render_text(report: CaseReport) -> str:
         head, rows = matrix(d, plain, report.notation.text)
         lines += table([head, *rows])
     first = book.formulas(a, next(iter(a.separate_constraints[g.players[0]].values())))[0]
+    gain, stake = aggregate_names(first)
     lines += [
         "",
-        f"How to read: a constraint {cleared(first)} holds for δ ≥ δ*; g sums the temptations over "
-        "the domains deviated in, s the stakes over the domains punished.",
+        f"How to read: a constraint {cleared(first)} holds for δ ≥ δ*; {gain} sums the temptations "
+        f"over the domains deviated in, {stake} the stakes over the domains punished.",
         "",
     ]
     lines += parts_lines(report)

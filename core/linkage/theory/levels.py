@@ -156,6 +156,11 @@ def _domains(value: Iterable[LevelDomain]) -> tuple[LevelDomain, ...]:
     return tuple(value)
 
 
+MAX_DOMAINS = 4
+"""Domains of one levels analysis: the linked optimum enumerates 3^K patterns of levels at 0, at 1
+or interior, each with every set of binding players, so the work grows fast with K."""
+
+
 @attrs.frozen
 class Levels:
     """Domains with levels, the players and each player's discount factor ``delta[player]``."""
@@ -165,8 +170,11 @@ class Levels:
     delta: Mapping[str, sympy.Expr] = attrs.field(converter=_frozen)
 
     def __attrs_post_init__(self) -> None:
-        if not self.domains:
-            raise ModelError("a levels analysis needs at least one domain")
+        if not 1 <= len(self.domains) <= MAX_DOMAINS:
+            raise ModelError(
+                f"a levels analysis has between 1 and {MAX_DOMAINS} domains, got "
+                f"{len(self.domains)}"
+            )
         for d in self.domains:
             for what in ("gain", "temptation"):
                 given = set(getattr(d, what))
