@@ -3,6 +3,7 @@ exactly, the theorems as property tests, and an independent numpy grid search on
 
 from __future__ import annotations
 
+import attrs
 import numpy as np
 import pytest
 import sympy
@@ -326,3 +327,17 @@ def test_stationary_level_is_the_primers_kkt_form():
     level = stationary_level(2 * G, delta * G - (1 - delta) * T, mu)
     lam = mu * (1 - delta) / (2 + mu * delta)
     assert sympy.simplify(level - g / (g + lam * t)) == 0
+
+
+def test_a_linked_problem_too_large_to_solve_exactly_is_refused_before_solving() -> None:
+    """Degrees above the limits (one cubic among three domains took minutes) are refused with the
+    domain and the limit named; the separate levels, cheap at any degree, are not limited."""
+    from linkage.errors import TooLargeError
+
+    quad = LevelDomain("q", {"A": 2 * x, "B": 2 * x}, {"A": x**2, "B": x**2})
+    cubic = LevelDomain("c", {"A": 2 * x, "B": 2 * x}, {"A": x**3 + x, "B": 2 * x**2})
+    low = sympy.Rational(1, 5)  # the constraints bind: no full cooperation at x = 1
+    problem = Levels(("A", "B"), (quad, attrs.evolve(quad, id="r"), cubic), {"A": low, "B": low})
+    assert len(separate_levels(problem)) == 3
+    with pytest.raises(TooLargeError, match=r"domain 'c'.*degree 3.*above the 2"):
+        solve(problem)

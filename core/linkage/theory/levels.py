@@ -58,7 +58,7 @@ import mpmath
 import sympy
 from sympy.calculus.util import continuous_domain
 
-from linkage.errors import ModelError
+from linkage.errors import ModelError, TooLargeError
 from linkage.symbols import delta
 from linkage.values import approximate, exact, frozen_dict
 
@@ -463,6 +463,31 @@ def _calibrate(problem: Levels) -> list[_Calibrated]:
     return out
 
 
+MAX_DEGREE = 4
+"""The highest degree of a domain's functions, as polynomials in ``y`` with ``x = y**q`` (``x**3``
+is 3; ``x**(7/3)`` next to ``x`` is 7): the exact linked optimum solves polynomial systems whose
+size grows with the product of the degrees."""
+
+MAX_DEGREE_MANY = 2
+"""With three domains or more, the highest degree allowed (quadratic levels solve in about a
+second; one cubic among three domains took minutes on the development machine)."""
+
+
+def _check_size(domains: Sequence[_Calibrated], problem: Levels) -> None:
+    """Refuse, before solving, a linked problem whose exact optimum would take minutes (the
+    separate levels are roots of one polynomial each: cheap at any degree)."""
+    for cal, dom in zip(domains, problem.domains, strict=True):
+        degree = max(poly.degree() for poly in (cal.welfare, *cal.h.values()))
+        limit = MAX_DEGREE if len(domains) <= 2 else MAX_DEGREE_MANY
+        if degree > limit:
+            unit = f" (counting x**(1/{cal.q}) as the unit)" if cal.q > 1 else ""
+            raise TooLargeError(
+                f"domain {dom.id!r}: its functions have degree {degree} in the level{unit}, above "
+                f"the {limit} an exact levels analysis of {len(domains)} domains allows; use "
+                "lower powers or fewer domains"
+            )
+
+
 def _poly(terms: Iterable[tuple[sympy.Expr, sympy.Rational]], q: int, label: str) -> sympy.Poly:
     """``sum c x^e`` as a polynomial in ``y`` with ``x = y^q``, rational coefficients."""
     terms = list(terms)
@@ -651,6 +676,7 @@ def _linked(problem: Levels, cals: list[_Calibrated], separate: list[Alg]) -> Li
             tuple(p for p in players if at_one[p] == 0),
             frozen_dict({}),
         )
+    _check_size(cals, problem)
     ys = [sympy.Dummy(f"y{k}") for k in range(K)]
     h = {p: [c.h[p].as_expr().xreplace({_Y: ys[k]}) for k, c in enumerate(cals)] for p in players}
     pooled = {p: sympy.Add(*h[p]) for p in players}
