@@ -267,7 +267,7 @@ def test_budget_must_be_positive() -> None:
     assert result.returncode == 1 and "--max-seconds must be a positive" in result.stderr
 
 
-@pytest.mark.parametrize("seconds", ["1", "2"])
+@pytest.mark.parametrize("seconds", ["1", "2", "4"])
 def test_budget_stops_a_multi_case_report_wherever_it_lands(tmp_path: Path, seconds: str) -> None:
     """Out of time is not one case's failure (the report would go on without it and be written),
     nor an error a library's ``except Exception`` can swallow mid-import (a traceback later)."""

@@ -125,6 +125,10 @@ class OutOfTime(BaseException):
     command line reports it as one line and exit status 1."""
 
 
+REPEAT = 0.05
+"""Seconds between the budget timer's repeats once the budget has run out."""
+
+
 @contextlib.contextmanager
 def budget(seconds: float | None) -> Iterator[None]:
     """Stop the block with :class:`OutOfTime` after ``seconds`` of wall time (None: no limit).
@@ -140,16 +144,30 @@ def budget(seconds: float | None) -> Iterator[None]:
         yield
         return
 
-    def stop(signum: int, frame: Any) -> None:
-        raise OutOfTime(
-            f"stopped after the budget of {seconds:g} s (--max-seconds); nothing was written. "
-            "Give more time, or fewer cases, draws or grid points"
-        )
+    message = (
+        f"stopped after the budget of {seconds:g} s (--max-seconds); nothing was written. "
+        "Give more time, or fewer cases, draws or grid points"
+    )
+    expired = False
 
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal expired
+        expired = True
+        raise OutOfTime(message)
+
+    # The timer repeats until the block ends: C code that turns the interruption into an error
+    # of its own (matplotlib's "Invalid affine transformation matrix"), or code that swallows
+    # it, is interrupted again before it can finish the command's work.
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
     try:
         yield
+    except OutOfTime:
+        raise
+    except Exception as exc:
+        if expired:  # whatever the interruption became on its way out, it is the budget
+            raise OutOfTime(message) from exc
+        raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
