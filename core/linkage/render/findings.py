@@ -57,6 +57,13 @@ def value_text(value: Value, notation: Notation) -> str:
     return _exact_and_decimal(value, notation, exact_text(value, notation))
 
 
+def shown(item: Fact | ClosedForm, notation: Notation) -> str:
+    """A fact's value or a closed form's expression as text (see :func:`value_text`)."""
+    if isinstance(item, Fact):
+        return value_text(item.value, notation)
+    return exact_text(item.expr, notation)
+
+
 def _md(text: str) -> str:
     return markdown(text).replace("|", "\\|")
 
@@ -66,12 +73,9 @@ def section_text(section: Section, notation: Notation) -> list[str]:
     """A section as lines of plain text."""
     lines = [plain(section.title), f"  {plain(section.verdict)}"]
     for item in section.items:
-        if isinstance(item, Fact):
+        if isinstance(item, Fact | ClosedForm):
             note = f"  ({plain(item.note)})" if item.note else ""
-            lines.append(f"  {plain(item.label)}: {value_text(item.value, notation)}{note}")
-        elif isinstance(item, ClosedForm):
-            note = f"  ({plain(item.note)})" if item.note else ""
-            lines.append(f"  {plain(item.label)}: {exact_text(item.expr, notation)}{note}")
+            lines.append(f"  {plain(item.label)}: {shown(item, notation)}{note}")
         elif isinstance(item, Table):
             rows = [[plain(c) for c in item.columns]]
             rows += [[value_text(v, notation) for v in r] for r in item.rows]
@@ -83,7 +87,7 @@ def section_text(section: Section, notation: Notation) -> list[str]:
                 for r in rows
             ]
         elif isinstance(item, Paragraph):
-            lines.append(f"  {item.text}")
+            lines.append(f"  {plain(item.text)}")
     return lines
 
 
@@ -92,12 +96,11 @@ def section_markdown(section: Section, notation: Notation) -> list[str]:
     """A section as Markdown: a heading, the verdict in bold, facts as a list, tables as tables."""
     lines = [f"### {_md(section.title)}", "", f"**{_md(section.verdict)}**", ""]
     for item in section.items:
-        if isinstance(item, Fact):
+        if isinstance(item, Fact | ClosedForm):
             note = f" ({_md(item.note)})" if item.note else ""
-            lines.append(f"- {_md(item.label)}: {_md(value_text(item.value, notation))}{note}")
-        elif isinstance(item, ClosedForm):
-            note = f" ({_md(item.note)})" if item.note else ""
-            lines.append(f"- {_md(item.label)}: `{exact_text(item.expr, notation)}`{note}")
+            text = shown(item, notation)
+            value = _md(text) if isinstance(item, Fact) else f"`{text}`"
+            lines.append(f"- {_md(item.label)}: {value}{note}")
         elif isinstance(item, Table):
             lines += ["", *([_md(item.caption), ""] if item.caption else [])]
             lines.append("| " + " | ".join(_md(c) for c in item.columns) + " |")
@@ -120,13 +123,9 @@ def section_html(section: Section, notation: Notation) -> str:
     facts: list[str] = []
     for item in section.items:
         if isinstance(item, Fact | ClosedForm):
-            shown = (
-                value_text(item.value, notation)
-                if isinstance(item, Fact)
-                else exact_text(item.expr, notation)
-            )
             note = f' <span class="muted">({escape(item.note)})</span>' if item.note else ""
-            facts.append(f"<li>{escape(item.label)}: <code>{escape(shown)}</code>{note}</li>")
+            text = escape(shown(item, notation))
+            facts.append(f"<li>{escape(item.label)}: <code>{text}</code>{note}</li>")
             continue
         if facts:
             parts.append("<ul>" + "".join(facts) + "</ul>")
